@@ -1,0 +1,1 @@
+"""rnnviz: an interactive walk through the RNN and BPTT of the beginner tutorial."""

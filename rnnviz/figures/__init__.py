@@ -1,0 +1,1 @@
+"""Figures: pure functions from engine results to plotly Figures. No streamlit here."""

@@ -1,0 +1,1 @@
+"""Streamlit glue: session state, widgets bound to settings, cached calls. Pages call into here."""

@@ -1,0 +1,165 @@
+"""The session's weather series: its controls, and the series and windows every page learns on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from rnnviz import core
+from rnnviz import settings as schema
+from rnnviz.ui import state
+
+
+def series_kwargs(values: dict[str, Any]) -> dict[str, Any]:
+    """Settings -> keyword arguments of `core.weather_series`."""
+    return {
+        "n": values["n"],
+        "phi": (values["phi1"], values["phi2"]),
+        "sigma": values["sigma"],
+        "start": (values["t0"], values["t1"]),
+        "seed": values["seed"],
+        "mean_level": values["mu"],
+    }
+
+
+def validate_series(values: dict[str, Any]) -> None:
+    """Raise ValueError if these settings give no usable series (it explodes, or is too short)."""
+    core.make_windows(_series(**series_kwargs(values)), schema.SEQ_LEN)
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _series(n, phi, sigma, start, seed, mean_level) -> np.ndarray:
+    # Deterministic in its scalar arguments; st.cache_data hands every caller its own copy.
+    return core.weather_series(
+        n=n, phi=phi, sigma=sigma, start=start, seed=seed, mean_level=mean_level
+    )
+
+
+def check_link_series() -> None:
+    """Before any widget is drawn: if the link's series settings make no usable series (only a
+    link can do that; widget changes are validated), fall back to the tutorial's with a notice."""
+    try:
+        validate_series(state.values())
+    except ValueError as err:
+        state.set_values({s.name: s.default for s in schema.SERIES})
+        state.add_notice(f"The link's series could not be made ({err}) The tutorial's is shown.")
+
+
+def current_series() -> np.ndarray:
+    """The session's series, (n,) (always valid: see `check_link_series`)."""
+    return _series(**series_kwargs(state.values()))
+
+
+def current_windows() -> tuple[np.ndarray, np.ndarray]:
+    """The tutorial's sliding windows of the session's series: X (N, T), y (N,)."""
+    return core.make_windows(current_series(), schema.SEQ_LEN)
+
+
+def window_start() -> int:
+    """The chosen window as a 0-based index into X (on screen: days w … w+T-1 with w = index+1)."""
+    n_windows = current_windows()[0].shape[0]
+    chosen = state.values()[schema.WINDOW.name]
+    if chosen > n_windows:  # the series got shorter: keep the window on the page
+        state.set_values({schema.WINDOW.name: n_windows})
+        chosen = n_windows
+    return chosen - 1
+
+
+def window_slider() -> int:
+    """A slider over the windows; returns the 0-based index of the chosen one."""
+    n_windows = current_windows()[0].shape[0]
+    window_start()  # clamps the stored choice before the slider is drawn
+    state.bound_widget(
+        schema.WINDOW, st.slider, min_value=1, max_value=max(n_windows, 2), disabled=n_windows < 2
+    )
+    return window_start()
+
+
+def reset_series() -> None:
+    """Back to the tutorial's series (a button callback)."""
+    state.set_values({s.name: s.default for s in schema.SERIES})
+    state.set_values({schema.WINDOW.name: schema.WINDOW.default})
+
+
+def series_controls() -> None:
+    """The sliders and inputs for the AR(2) process, each with its sentence of explanation."""
+    by_name = {s.name: s for s in schema.SERIES}
+    left, right = st.columns(2)
+    with left:
+        state.bound_widget(
+            by_name["phi1"], st.slider, validate_series, min_value=-2.0, max_value=2.0, step=0.05
+        )
+        state.bound_widget(
+            by_name["phi2"], st.slider, validate_series, min_value=-1.0, max_value=1.0, step=0.05
+        )
+        state.bound_widget(
+            by_name["sigma"], st.slider, validate_series, min_value=0.0, max_value=5.0, step=0.05
+        )
+        state.bound_widget(
+            by_name["n"],
+            st.number_input,
+            validate_series,
+            min_value=int(by_name["n"].lo),
+            max_value=int(by_name["n"].hi),
+            step=10,
+        )
+    with right:
+        state.bound_widget(
+            by_name["t0"],
+            st.number_input,
+            validate_series,
+            min_value=-50.0,
+            max_value=50.0,
+            step=1.0,
+        )
+        state.bound_widget(
+            by_name["t1"],
+            st.number_input,
+            validate_series,
+            min_value=-50.0,
+            max_value=50.0,
+            step=1.0,
+        )
+        state.bound_widget(
+            by_name["seed"],
+            st.number_input,
+            validate_series,
+            min_value=0,
+            max_value=int(by_name["seed"].hi),
+            step=1,
+        )
+        state.bound_widget(
+            by_name["mu"],
+            st.number_input,
+            validate_series,
+            min_value=-50.0,
+            max_value=50.0,
+            step=1.0,
+        )
+    st.button(
+        "Reset to the tutorial's defaults",
+        on_click=reset_series,
+        help="φ = (0.7, 0.2), σ = 0.5, 100 days from 20 and 21, seed 0, no mean level.",
+    )
+
+
+def series_summary() -> str:
+    """One line describing the session's series, for other pages."""
+    v = state.values()
+    tutorial = all(v[s.name] == s.default for s in schema.SERIES)
+    text = (
+        f"{v['n']} days, φ = ({v['phi1']:g}, {v['phi2']:g}), σ = {v['sigma']:g}, "
+        f"start {v['t0']:g}, {v['t1']:g}, seed {v['seed']}"
+    )
+    if v["mu"]:
+        text += f", mean level {v['mu']:g}"
+    return ("The tutorial's series: " if tutorial else "Your series: ") + text
+
+
+def series_csv(temps: np.ndarray) -> str:
+    """The series as CSV text: columns `day` (from 1) and `temperature`, full float precision."""
+    frame = pd.DataFrame({"day": np.arange(1, temps.shape[0] + 1), "temperature": temps})
+    return frame.to_csv(index=False, float_format="%.17g")

@@ -1,0 +1,104 @@
+"""Per-session state: the canonical settings, widgets bound to them, and the URL.
+
+All of a user's state lives in `st.session_state` under the keys named here. Settings are kept
+in one canonical dict (`SETTINGS`), not in widget keys, because Streamlit forgets a widget's key
+on any run where that widget is not drawn (another page): widgets are seeded from the canonical
+dict each time they appear, and write back to it when changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from rnnviz import settings as schema
+
+# Session-state keys, named once.
+SETTINGS = "settings"  # dict: setting name -> value, for every setting in ALL_SETTINGS
+URL_NOTICES = "url_notices"  # list[str]: rejected query parameters, shown once
+CHANGE_ERROR = "change_error"  # str | None: why the last widget change was refused
+WIDGET_PREFIX = "w:"
+
+ALL_SETTINGS = schema.ALL
+
+
+def init_session() -> bool:
+    """On a session's first run, read every setting from the URL (bad values: defaults + notice).
+
+    Returns True on that first run.
+    """
+    st.session_state.setdefault(CHANGE_ERROR, None)
+    if SETTINGS in st.session_state:
+        return False
+    values, notices = schema.from_query(st.query_params.to_dict(), ALL_SETTINGS)
+    st.session_state[SETTINGS] = values
+    st.session_state[URL_NOTICES] = notices
+    return True
+
+
+def values() -> dict[str, Any]:
+    """The session's current settings (the canonical dict: edit only through `set_values`)."""
+    return st.session_state[SETTINGS]
+
+
+def set_values(updates: dict[str, Any]) -> None:
+    """Change settings and the widgets that show them (safe inside widget callbacks)."""
+    st.session_state[SETTINGS].update(updates)
+    for name, value in updates.items():
+        st.session_state[WIDGET_PREFIX + name] = value
+
+
+def bound_widget(
+    setting: schema.Setting,
+    widget: Callable[..., Any],
+    validate: Callable[[dict[str, Any]], None] | None = None,
+    **kwargs: Any,
+) -> Any:
+    """Draw `widget` (st.slider, st.number_input, ...) for `setting`, bound to the settings.
+
+    `validate(candidate_settings)` may raise ValueError to refuse a change: the widget then snaps
+    back to the previous value and `show_change_error` prints the reason.
+    """
+    key = WIDGET_PREFIX + setting.name
+    if key not in st.session_state:
+        st.session_state[key] = values()[setting.name]
+
+    def on_change() -> None:
+        new = st.session_state[key]
+        try:
+            new = setting.parse(new)
+            if validate is not None:
+                validate({**values(), setting.name: new})
+        except ValueError as err:
+            st.session_state[key] = values()[setting.name]
+            st.session_state[CHANGE_ERROR] = str(err)
+            return
+        values()[setting.name] = new
+        st.session_state[CHANGE_ERROR] = None
+
+    return widget(setting.label, key=key, help=setting.help, on_change=on_change, **kwargs)
+
+
+def add_notice(text: str) -> None:
+    """Queue a notice about the link for `show_notices`."""
+    st.session_state[URL_NOTICES] = [*st.session_state.get(URL_NOTICES, []), text]
+
+
+def show_notices() -> None:
+    """Show, once, why link values were ignored and why the last change was refused."""
+    for notice in st.session_state.get(URL_NOTICES, []):
+        st.warning(notice, icon="🔗")
+    st.session_state[URL_NOTICES] = []
+    error = st.session_state.get(CHANGE_ERROR)
+    if error:
+        st.error(f"That change was not applied. {error}", icon="⚠️")
+        st.session_state[CHANGE_ERROR] = None
+
+
+def sync_url() -> None:
+    """Write the non-default settings into the URL, so a link or a reload shows the same screen."""
+    wanted = schema.to_query(values(), ALL_SETTINGS)
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
