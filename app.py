@@ -13,6 +13,11 @@ pages = st.navigation(
     [
         st.Page("pages/home.py", title="Start here", icon="🏠", default=True),
         st.Page("pages/weather.py", title="1 · The weather series", icon="🌦️", url_path="weather"),
+        st.Page(
+            "pages/stepper.py", title="2 · The RNN, step by step", icon="➡️", url_path="stepper"
+        ),
+        st.Page("pages/bptt.py", title="3 · BPTT, step by step", icon="⬅️", url_path="bptt"),
+        st.Page("pages/training.py", title="4 · Training", icon="📉", url_path="training"),
     ]
 )
 layout.sidebar()

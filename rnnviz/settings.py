@@ -17,7 +17,8 @@ from typing import Any
 class Setting:
     """One setting: `name` is its URL key and session-state suffix.
 
-    kind : int, float or bool;  lo, hi : inclusive bounds (ignored for bool)
+    kind : int, float, bool or str;  lo, hi : inclusive bounds (numbers only)
+    choices : the allowed values of a str setting
     label : the widget's label;  help : one sentence for a beginner
     """
 
@@ -28,9 +29,15 @@ class Setting:
     hi: float | None = None
     label: str = ""
     help: str = ""
+    choices: tuple[str, ...] = ()
 
     def parse(self, raw: Any) -> Any:
         """`raw` (a URL string or a widget value) as a valid value, or ValueError."""
+        if self.kind is str:
+            if str(raw) not in self.choices:
+                allowed = ", ".join(self.choices)
+                raise ValueError(f"{self.label or self.name}: {raw!r} is not one of {allowed}.")
+            return str(raw)
         if self.kind is bool:
             text = str(raw).strip().lower()
             if text in {"1", "true", "yes", "on"}:
@@ -61,6 +68,8 @@ class Setting:
             return "1" if value else "0"
         if self.kind is int:
             return str(int(value))
+        if self.kind is str:
+            return str(value)
         return repr(float(value))
 
 
@@ -189,5 +198,11 @@ WINDOW = Setting(
 
 SEQ_LEN = 5  # the tutorial's window length; the training page will make it a setting
 
-# Every URL-bound setting of every page; a page's settings are added here.
-ALL: tuple[Setting, ...] = (*SERIES, WINDOW)
+# --- Per-page settings: each page's owner edits only its own tuple ----------------------------
+MODEL: tuple[Setting, ...] = ()  # the model the stepper and BPTT pages look at
+STEPPER: tuple[Setting, ...] = ()  # pages/stepper.py
+BPTT: tuple[Setting, ...] = ()  # pages/bptt.py
+TRAINING: tuple[Setting, ...] = ()  # pages/training.py
+
+# Every URL-bound setting of every page.
+ALL: tuple[Setting, ...] = (*SERIES, WINDOW, *MODEL, *STEPPER, *BPTT, *TRAINING)

@@ -20,6 +20,10 @@ SETTINGS = "settings"  # dict: setting name -> value, for every setting in ALL_S
 URL_NOTICES = "url_notices"  # list[str]: rejected query parameters, shown once
 CHANGE_ERROR = "change_error"  # str | None: why the last widget change was refused
 WIDGET_PREFIX = "w:"
+# The model the training page produced, for the stepper and BPTT pages to show: a dict with
+# "params" (the five arrays), "settings" (the training settings and series settings it used) and
+# "label" (one line saying what it is). Written only by the training page.
+TRAINED_MODEL = "trained_model"
 
 ALL_SETTINGS = schema.ALL
 

@@ -1,0 +1,8 @@
+"""2 · The RNN, step by step (being built)."""
+
+import streamlit as st
+
+from rnnviz.ui import layout
+
+layout.page_header("2 · The RNN, step by step", "This lesson is being built.")
+st.info("Coming soon.")
