@@ -201,8 +201,9 @@ SEQ_LEN = 5  # the tutorial's window length; the training page will make it a se
 # --- Per-page settings: each page's owner edits only its own tuple ----------------------------
 MODEL: tuple[Setting, ...] = ()  # the model the stepper and BPTT pages look at
 STEPPER: tuple[Setting, ...] = ()  # pages/stepper.py
-BPTT: tuple[Setting, ...] = ()  # pages/bptt.py
+BPTT: tuple[Setting, ...] = ()  # pages/bptt.py (its timeline)
+GRADIENT_PANELS: tuple[Setting, ...] = ()  # rnnviz/ui/bptt_panels.py (vanishing, check, clipping)
 TRAINING: tuple[Setting, ...] = ()  # pages/training.py
 
 # Every URL-bound setting of every page.
-ALL: tuple[Setting, ...] = (*SERIES, WINDOW, *MODEL, *STEPPER, *BPTT, *TRAINING)
+ALL: tuple[Setting, ...] = (*SERIES, WINDOW, *MODEL, *STEPPER, *BPTT, *GRADIENT_PANELS, *TRAINING)
