@@ -1,0 +1,37 @@
+"""The server's one training pool and run cache, shared by every session on purpose.
+
+`st.cache_resource` makes one `TrainingPool` per server process. It is safe to share: it is
+thread-safe, bounded, and holds nothing one student can change for another (see rnnviz.jobs).
+Each session keeps only its own job id and ticket in st.session_state.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import streamlit as st
+
+from rnnviz import settings as schema
+from rnnviz.jobs import TrainingPool
+from rnnviz.runs import TrainRequest
+from rnnviz.ui import state
+
+# One worker leaves the second core of a 2-core classroom server to the web server itself.
+WORKERS = int(os.environ.get("RNNVIZ_TRAINING_WORKERS", "1"))
+
+
+@st.cache_resource(show_spinner=False)
+def pool() -> TrainingPool:
+    return TrainingPool(workers=WORKERS)
+
+
+def series_items(values: dict[str, Any] | None = None) -> tuple[tuple[str, Any], ...]:
+    """The session's series settings as the sorted pairs a TrainRequest holds."""
+    values = values or state.values()
+    return tuple(sorted((s.name, values[s.name]) for s in schema.SERIES))
+
+
+def request_for(**training: Any) -> TrainRequest:
+    """A TrainRequest on the session's series with the given training settings."""
+    return TrainRequest(series=series_items(), **training)

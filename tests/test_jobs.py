@@ -1,0 +1,101 @@
+"""The training pool and run cache: de-duplication, queueing, stop, cache bounds, isolation."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from rnnviz import core
+from rnnviz import settings as schema
+from rnnviz.jobs import PoolBusy, RunCache, TrainingPool
+from rnnviz.runs import TrainRequest
+
+SERIES = tuple(sorted((s.name, s.default) for s in schema.SERIES))
+
+
+def wait_for(pool: TrainingPool, job_id: str, states=("done", "stopped", "failed"), timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        view = pool.view(job_id)
+        if view.state in states:
+            return view
+        time.sleep(0.05)
+    raise AssertionError(f"job stuck in {pool.view(job_id).state}")
+
+
+@pytest.fixture(scope="module")
+def pool():
+    pool = TrainingPool(workers=1, max_waiting=3)
+    yield pool
+    pool.shutdown()
+
+
+def test_run_equals_core_train_and_is_cached(pool):
+    request = TrainRequest(series=SERIES, hidden_size=4, epochs=30)
+    job_id, _ = pool.submit(request)
+    result = wait_for(pool, job_id).result
+    X, y = core.make_windows(core.weather_series(), 5)
+    params = core.init_params(4, seed=0)
+    history = core.train(params, X, y, epochs=30)
+    for name in core.PARAM_NAMES:
+        np.testing.assert_array_equal(result.params[name], params[name])
+    np.testing.assert_array_equal(result.total_loss, history.total_loss)
+
+    again, _ = pool.submit(request)
+    view = pool.view(again)
+    assert view.cached and view.state == "done" and view.result is result
+    with pytest.raises(ValueError):  # shared results are read-only
+        view.result.params["W_hh"][0, 0] = 1.0
+
+
+def test_identical_requests_share_one_job_and_only_the_last_release_stops_it(pool):
+    request = TrainRequest(series=SERIES, hidden_size=8, epochs=3000, seed=11)
+    job_a, ticket_a = pool.submit(request)
+    job_b, ticket_b = pool.submit(request)
+    assert job_a == job_b
+    wait_for(pool, job_a, states=("running",))
+    pool.release(job_a, ticket_a)
+    time.sleep(0.5)
+    assert pool.view(job_a).state == "running"  # b still wants it
+    pool.release(job_b, ticket_b)
+    view = wait_for(pool, job_a)
+    assert view.state == "stopped" and 0 < view.epoch < 3000
+    assert "partly trained" in view.message
+    assert pool.cache.get(request) is None  # a partial run is not a finished run
+
+
+def test_queue_positions_and_bound(pool):
+    first = pool.submit(TrainRequest(series=SERIES, hidden_size=8, epochs=3000, seed=21))
+    wait_for(pool, first[0], states=("running",))
+    queued = [
+        pool.submit(TrainRequest(series=SERIES, hidden_size=2, epochs=5, seed=s))
+        for s in (22, 23, 24)
+    ]
+    assert [pool.view(j).position for j, _ in queued] == [1, 2, 3]
+    with pytest.raises(PoolBusy):
+        pool.submit(TrainRequest(series=SERIES, hidden_size=2, epochs=5, seed=25))
+    pool.release(*queued[0])  # a queued job nobody wants is cancelled before it starts
+    assert pool.view(queued[0][0]).state == "stopped"
+    assert pool.view(queued[1][0]).position == 1
+    pool.release(*first)
+    for job_id, _ in queued[1:]:
+        assert wait_for(pool, job_id).state == "done"
+
+
+def test_cache_is_bounded_in_entries_and_bytes():
+    pool_cache = RunCache(max_entries=2, max_bytes=10**9)
+    results = [
+        TrainRequest(series=SERIES, hidden_size=2, epochs=1, seed=s).execute() for s in range(3)
+    ]
+    for result in results:
+        pool_cache.put(result)
+    assert pool_cache.stats()[0] == 2
+    assert pool_cache.get(results[0].request) is None and pool_cache.get(results[2].request)
+
+    small = RunCache(max_entries=100, max_bytes=results[0].nbytes() + 10)
+    small.put(results[0])
+    small.put(results[1])
+    entries, size = small.stats()
+    assert entries == 1 and size <= small.max_bytes
