@@ -5,7 +5,7 @@ import streamlit as st
 from rnnviz import core
 from rnnviz import settings as schema
 from rnnviz.figures.weather import series_figure
-from rnnviz.ui import layout, series, state
+from rnnviz.ui import layout, own_data, series, state
 
 layout.page_header(
     "1 · The weather series",
@@ -15,15 +15,17 @@ layout.page_header(
     "page learns on the series you make here.",
 )
 
-series.series_controls()
+own = series.uploaded()
+if own is None:
+    series.series_controls()
+    values = state.values()
+    stationarity = core.ar2_stationarity((values["phi1"], values["phi2"]))
+    if stationarity.stationary:
+        st.caption(stationarity.explanation)
+    else:
+        st.warning(stationarity.explanation, icon="📈")
+own_data.upload_section()
 temps = series.current_series()
-values = state.values()
-
-stationarity = core.ar2_stationarity((values["phi1"], values["phi2"]))
-if stationarity.stationary:
-    st.caption(stationarity.explanation)
-else:
-    st.warning(stationarity.explanation, icon="📈")
 
 st.subheader("The series and one window")
 start = series.window_slider()
@@ -33,11 +35,11 @@ st.caption(
     f"Blue dots: the input window, days {first_day}–{target_day - 1}; the star: day {target_day}, "
     f"the target the RNN should predict. Days are counted from 1 here; in the tutorial's code "
     f"they are 0-based, so this window is `temps[{start}:{start + schema.SEQ_LEN}]` → "
-    f"`temps[{start + schema.SEQ_LEN}]`. With {values['n']} days there are "
-    f"{values['n'] - schema.SEQ_LEN} windows."
+    f"`temps[{start + schema.SEQ_LEN}]`. With {temps.shape[0]} days there are "
+    f"{temps.shape[0] - schema.SEQ_LEN} windows."
 )
 
-if values["mu"] == 0 and stationarity.stationary:
+if own is None and values["mu"] == 0 and stationarity.stationary:
     st.info(
         "Notice the slide: the tutorial's process has no intercept, so its mean is 0 and the "
         "series "

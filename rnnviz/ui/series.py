@@ -48,8 +48,17 @@ def check_link_series() -> None:
         state.add_notice(f"The link's series could not be made ({err}) The tutorial's is shown.")
 
 
+def uploaded() -> dict[str, Any] | None:
+    """The student's uploaded series in use, or None (the generated series)."""
+    return st.session_state.get(state.UPLOADED_SERIES)
+
+
 def current_series() -> np.ndarray:
-    """The session's series, (n,) (always valid: see `check_link_series`)."""
+    """The session's series, (n,): the uploaded one if in use, else the generated one (always
+    valid: see `check_link_series`)."""
+    own = uploaded()
+    if own is not None:
+        return own["values"].copy()
     return _series(**series_kwargs(state.values()))
 
 
@@ -148,6 +157,12 @@ def series_controls() -> None:
 
 def series_summary() -> str:
     """One line describing the session's series, for other pages."""
+    own = uploaded()
+    if own is not None:
+        return (
+            f"Your uploaded series: {own['name']}, column '{own['column']}', "
+            f"{own['values'].shape[0]} days"
+        )
     v = state.values()
     tutorial = all(v[s.name] == s.default for s in schema.SERIES)
     text = (

@@ -24,6 +24,9 @@ WIDGET_PREFIX = "w:"
 # "params" (the five arrays), "settings" (the training settings and series settings it used) and
 # "label" (one line saying what it is). Written only by the training page.
 TRAINED_MODEL = "trained_model"
+# A series the student uploaded and chose to use: {"name", "column", "values" (n,) ndarray}.
+# When present it replaces the generated series everywhere. It cannot travel in a link.
+UPLOADED_SERIES = "uploaded_series"
 
 ALL_SETTINGS = schema.ALL
 

@@ -72,17 +72,21 @@ def start_server(port: int, log_path: Path, extra_env: dict | None = None) -> su
     raise RuntimeError(f"streamlit did not become healthy in 60 s:\n{log_path.read_text()}")
 
 
+def stop_server(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory):
     port = free_port()
     log_path = tmp_path_factory.mktemp("server") / "streamlit.log"
     proc = start_server(port, log_path)
     yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    stop_server(proc)
     # A traceback in the server log is a failure even if the page looked fine.
     assert "Traceback" not in log_path.read_text(), log_path.read_text()
 

@@ -53,3 +53,24 @@ def test_bad_link_falls_back_with_notice(page: Page, app_url: str):
     expect(page.get_by_text("was ignored").first).to_be_visible()
     assert len(first_trace_y(page)) == 100
     no_exception(page)
+
+
+def test_a_deep_link_as_a_fresh_servers_first_visit_works(browser, tmp_path):
+    """Streamlit picks its multipage mode on a server's first session: a first visit straight
+    to /weather must still run through app.py (session set-up, navigation, URL settings)."""
+    from tests.e2e.conftest import free_port, start_server, stop_server
+
+    port = free_port()
+    log = tmp_path / "fresh.log"
+    proc = start_server(port, log)
+    try:
+        page = browser.new_page()
+        page.goto(f"http://127.0.0.1:{port}/weather?seed=3")
+        wait_idle(page)
+        expect(page.locator("h1").first).to_have_text("1 · The weather series")
+        expect(page.get_by_role("spinbutton", name="Noise seed")).to_have_value("3")
+        no_exception(page)
+        page.close()
+    finally:
+        stop_server(proc)
+    assert "Traceback" not in log.read_text(), log.read_text()
