@@ -1,0 +1,154 @@
+"""Classroom rooms: a teacher publishes what is on the projector, students follow. No streamlit.
+
+A room holds only settings: the page and its URL query (the same text a shared link carries),
+never a user's model or data. Rooms are bounded in number, expire when idle, and every change
+goes through one lock (in-process) or single Redis commands (across replicas), so no session can
+change another's room except the teacher holding its secret token.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Protocol
+
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read from the back row
+CODE_LENGTH = 4
+MAX_ROOMS = 50
+IDLE_EXPIRY_S = 3 * 3600.0
+FOLLOWER_TIMEOUT_S = 15.0  # a follower not seen for this long no longer counts as joined
+MAX_QUERY_CHARS = 4000
+
+
+class RoomError(ValueError):
+    """A room action that cannot be done; the message says why, for a person."""
+
+
+@dataclass(frozen=True)
+class RoomView:
+    """What a follower or the teacher sees of a room at one moment.
+
+    version : increases with every publish;  page : url path of the teacher's page
+    query : the teacher's URL query parameters;  followers : students seen recently
+    """
+
+    code: str
+    version: int
+    page: str
+    query: dict[str, str]
+    followers: int
+
+
+class RoomStore(Protocol):
+    def open(self) -> tuple[str, str]: ...
+    def publish(self, code: str, token: str, page: str, query: dict[str, str]) -> None: ...
+    def view(self, code: str, follower: str | None = None) -> RoomView: ...
+    def leave(self, code: str, follower: str) -> None: ...
+    def close(self, code: str, token: str) -> None: ...
+
+
+def normalise_code(code: str) -> str:
+    """A typed room code, upper-cased and trimmed; RoomError if it cannot be one."""
+    cleaned = "".join(str(code).split()).upper()
+    if len(cleaned) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in cleaned):
+        raise RoomError(f"'{code}' is not a room code: codes are {CODE_LENGTH} letters/digits.")
+    return cleaned
+
+
+def _check_snapshot(page: str, query: dict[str, str]) -> tuple[str, dict[str, str]]:
+    query = {str(k): str(v) for k, v in query.items()}
+    if len(page) > 100 or len(json.dumps(query)) > MAX_QUERY_CHARS:
+        raise RoomError("That screen's settings are too large to share.")
+    return page, query
+
+
+@dataclass
+class _Room:
+    token: str
+    version: int = 0
+    page: str = ""
+    query: dict[str, str] = field(default_factory=dict)
+    touched: float = field(default_factory=time.monotonic)
+    followers: dict[str, float] = field(default_factory=dict)
+
+
+class InMemoryRooms:
+    """Rooms in this server process (the default: one server, one room of students)."""
+
+    def __init__(
+        self, max_rooms: int = MAX_ROOMS, idle_expiry_s: float = IDLE_EXPIRY_S, clock=time.monotonic
+    ):
+        self.max_rooms, self.idle_expiry_s, self._clock = max_rooms, idle_expiry_s, clock
+        self._rooms: dict[str, _Room] = {}
+        self._lock = threading.Lock()
+
+    def open(self) -> tuple[str, str]:
+        """A new room: (code for students, secret token for the teacher)."""
+        with self._lock:
+            self._expire()
+            if len(self._rooms) >= self.max_rooms:
+                raise RoomError(
+                    "This server has as many rooms open as it allows; close one "
+                    "or wait for an idle one to expire."
+                )
+            code = self._new_code()
+            token = secrets.token_urlsafe(16)
+            self._rooms[code] = _Room(token=token, touched=self._clock())
+            return code, token
+
+    def publish(self, code: str, token: str, page: str, query: dict[str, str]) -> None:
+        """The teacher's screen changed: students will follow it."""
+        page, query = _check_snapshot(page, query)
+        with self._lock:
+            room = self._room(code)
+            if not secrets.compare_digest(room.token, token):
+                raise RoomError("Only the teacher who opened this room can change it.")
+            room.touched = self._clock()
+            if (room.page, room.query) != (page, query):
+                room.page, room.query = page, query
+                room.version += 1
+
+    def view(self, code: str, follower: str | None = None) -> RoomView:
+        """The room now; a `follower` id marks that student as present."""
+        with self._lock:
+            room = self._room(code)
+            now = self._clock()
+            if follower is not None:
+                room.followers[follower] = now
+            for fid in [f for f, seen in room.followers.items() if now - seen > FOLLOWER_TIMEOUT_S]:
+                del room.followers[fid]
+            return RoomView(code, room.version, room.page, dict(room.query), len(room.followers))
+
+    def leave(self, code: str, follower: str) -> None:
+        with self._lock:
+            room = self._rooms.get(code)
+            if room is not None:
+                room.followers.pop(follower, None)
+
+    def close(self, code: str, token: str) -> None:
+        with self._lock:
+            room = self._room(code)
+            if not secrets.compare_digest(room.token, token):
+                raise RoomError("Only the teacher who opened this room can close it.")
+            del self._rooms[code]
+
+    def _room(self, code: str) -> _Room:
+        self._expire()
+        room = self._rooms.get(normalise_code(code))
+        if room is None:
+            raise RoomError(f"There is no open room {code}: it was closed or has expired.")
+        return room
+
+    def _expire(self) -> None:
+        now = self._clock()
+        for code in [c for c, r in self._rooms.items() if now - r.touched > self.idle_expiry_s]:
+            del self._rooms[code]
+
+    def _new_code(self) -> str:
+        while True:
+            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+            if code not in self._rooms:
+                return code
