@@ -29,14 +29,14 @@ temps = series.current_series()
 
 st.subheader("The series and one window")
 start = series.window_slider()
-st.plotly_chart(series_figure(temps, start, schema.SEQ_LEN), width="stretch")
 first_day, target_day = start + 1, start + 1 + schema.SEQ_LEN
-st.caption(
+layout.chart(
+    series_figure(temps, start, schema.SEQ_LEN),
     f"Blue dots: the input window, days {first_day}–{target_day - 1}; the star: day {target_day}, "
     f"the target the RNN should predict. Days are counted from 1 here; in the tutorial's code "
     f"they are 0-based, so this window is `temps[{start}:{start + schema.SEQ_LEN}]` → "
     f"`temps[{start + schema.SEQ_LEN}]`. With {temps.shape[0]} days there are "
-    f"{temps.shape[0] - schema.SEQ_LEN} windows."
+    f"{temps.shape[0] - schema.SEQ_LEN} windows.",
 )
 
 if own is None and values["mu"] == 0 and stationarity.stationary:

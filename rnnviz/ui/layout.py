@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import plotly.graph_objects as go
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
+from rnnviz.figures.tables import enlarge, figure_table
 from rnnviz.ui import series, state
+
+LARGE_TEXT = "large_text"  # session only: the projector's choice is not the students'
+LARGE_SCALE = 1.5
 
 
 def ensure_run_through_app() -> None:
@@ -23,9 +28,28 @@ def ensure_run_through_app() -> None:
 
 
 def sidebar() -> None:
-    """The session's series in one line, so every page says what it learns on."""
+    """The session's series in one line, and the projector's text size."""
     with st.sidebar:
         st.caption(series.series_summary() + ". Change it on the weather page.")
+        st.toggle(
+            "Large text (projector)",
+            key=LARGE_TEXT,
+            help="Bigger text and chart labels, readable from the back of a classroom. "
+            "Only on this screen: students following you keep their own size.",
+        )
+    if st.session_state.get(LARGE_TEXT):
+        # Streamlit sizes its text in rem, so scaling the root font scales the whole page.
+        st.html(f"<style>html {{ font-size: {int(16 * LARGE_SCALE)}px; }}</style>")
+
+
+def chart(fig: go.Figure, caption: str, key: str | None = None) -> None:
+    """A figure, the sentence that explains it, and its numbers as a table behind an expander."""
+    if st.session_state.get(LARGE_TEXT):
+        fig = enlarge(fig, LARGE_SCALE)
+    st.plotly_chart(fig, width="stretch", key=key)
+    st.caption(caption)
+    with st.expander("Show the numbers"):
+        st.dataframe(figure_table(fig), hide_index=True, width="stretch", height=240)
 
 
 def page_header(title: str, intro: str) -> None:

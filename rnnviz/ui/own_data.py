@@ -7,7 +7,7 @@ import streamlit as st
 from rnnviz import settings as schema
 from rnnviz import upload
 from rnnviz.figures.weather import series_figure
-from rnnviz.ui import series, state
+from rnnviz.ui import layout, series, state
 
 
 def _use(name: str, column: str, values) -> None:
@@ -63,9 +63,10 @@ def upload_section() -> None:
             return
         for notice in notices:
             st.warning(notice)
-        st.plotly_chart(series_figure(values), width="stretch", key="upload_preview")
-        st.caption(
-            f"Preview of '{column}': {values.shape[0]} days. Press the button to learn on it."
+        layout.chart(
+            series_figure(values),
+            f"Preview of '{column}': {values.shape[0]} days. Press the button to learn on it.",
+            key="upload_preview",
         )
         st.button(
             "Use this series", type="primary", on_click=_use, args=(file.name, column, values)
