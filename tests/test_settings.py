@@ -56,5 +56,7 @@ def test_any_query_gives_values_within_bounds(query):
     for setting in schema.ALL:
         value = parsed[setting.name]
         assert isinstance(value, setting.kind) or (setting.kind is float and isinstance(value, int))
-        if setting.kind is not bool:
+        if setting.kind is str:
+            assert value in setting.choices
+        elif setting.kind is not bool:
             assert math.isfinite(value) and setting.lo <= value <= setting.hi

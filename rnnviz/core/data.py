@@ -52,18 +52,16 @@ def weather_series(
     Examples
     --------
     >>> weather_series(n=4, seed=0).round(3)
-    array([20.   , 21.   , 18.763, 18.332])
+    array([20.   , 21.   , 18.763, 17.268])
     """
     n = check_int(n, "The number of days n", 2)
-    phi1 = check_finite_float(phi[0], "phi1")
-    phi2 = check_finite_float(phi[1], "phi2")
+    phi1, phi2 = _pair(phi, "phi", ("phi1", "phi2"))
     sigma = check_finite_float(sigma, "The noise sigma")
     if sigma < 0:
         raise ValueError(
             f"The noise sigma is a standard deviation and cannot be negative, got {sigma:g}."
         )
-    t0 = check_finite_float(start[0], "The first start value")
-    t1 = check_finite_float(start[1], "The second start value")
+    t0, t1 = _pair(start, "start", ("The first start value", "The second start value"))
     mu = check_finite_float(mean_level, "The mean level")
     noise = as_generator(seed).normal(0.0, sigma, size=max(n - 2, 0))
 
@@ -85,6 +83,15 @@ def weather_series(
             "(φ1 + φ2 < 1, φ2 − φ1 < 1, |φ2| < 1) or fewer days."
         )
     return temps
+
+
+def _pair(values, name: str, names: tuple[str, str]) -> tuple[float, float]:
+    """Two finite floats from a pair such as phi = (phi1, phi2), or ValueError."""
+    try:
+        first, second = values
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a pair of two numbers, got {values!r}.") from None
+    return check_finite_float(first, names[0]), check_finite_float(second, names[1])
 
 
 @dataclass(frozen=True)
@@ -110,8 +117,7 @@ def ar2_stationarity(phi: tuple[float, float]) -> Stationarity:
     tutorial's (0.7, 0.2) has roots 0.918 and -0.218: stationary, and since the largest root is
     close to 1, a start far from the mean (20 °C vs 0) decays slowly, by about 8% a day.
     """
-    phi1 = check_finite_float(phi[0], "phi1")
-    phi2 = check_finite_float(phi[1], "phi2")
+    phi1, phi2 = _pair(phi, "phi", ("phi1", "phi2"))
     roots = np.roots([1.0, -phi1, -phi2]).astype(complex)
     if roots.size < 2:  # phi2 == 0 leaves a single root: z = phi1 (and z = 0)
         roots = np.array([complex(phi1), 0j])

@@ -76,9 +76,16 @@ def step(params: Params, x_t, h_prev) -> tuple[np.ndarray, np.ndarray]:
     ``a_t = W_xh·x_t + W_hh·h_(t-1) + b_h``, ``h_t = tanh(a_t)``.
     """
     check_params(params)
+    params = _as_arrays(params)
     x_t = as_finite_array(np.atleast_1d(x_t), "x_t", 1)  # (B,)
     h_prev = as_finite_array(np.atleast_2d(h_prev), "h_(t-1)", 2)  # (B, H)
     return _step(params, x_t, h_prev)
+
+
+def _as_arrays(params: Params) -> Params:
+    """Checked parameters as float64 arrays (no copy when they already are): nested lists pass
+    `check_params` and must index like arrays in `_step`."""
+    return {name: np.asarray(params[name], dtype=np.float64) for name in PARAM_NAMES}
 
 
 def _step(params: Params, x_t: np.ndarray, h_prev: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -129,6 +136,7 @@ def forward(params: Params, X) -> Trace:
     then ``y = W_hy·h_T + b_y``.
     """
     hidden = check_params(params)
+    params = _as_arrays(params)
     X, _ = as_batch(X)
     batch, seq_len = X.shape
     a = np.empty((batch, seq_len, hidden))  # (B, T, H)

@@ -297,7 +297,11 @@ def train(
     n_windows, seq_len = X.shape
     batch_size = min(check_int(batch_size, "The batch size", 1), n_windows)
     k = check_truncate(truncate, seq_len)
-    every = callback_every or max(1, epochs // 100)
+    every = (
+        check_int(callback_every, "The callback interval", 1)
+        if callback_every
+        else max(1, epochs // 100)
+    )
 
     if batch_size == 1:
         stepper = _PerSampleSGD(params, seq_len, lr, clip, k)
