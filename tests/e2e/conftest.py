@@ -115,7 +115,7 @@ def wait_idle(page: Page) -> None:
     # The script state flips to "running" shortly after a click; give it a moment to start.
     page.wait_for_timeout(150)
     expect(page.locator(APP_IDLE)).to_be_visible(timeout=30_000)
-    expect(page.locator('[data-testid="stSkeleton"]')).to_have_count(0)
+    expect(page.locator('[data-testid="stSkeleton"]')).to_have_count(0, timeout=30_000)
 
 
 def no_exception(page: Page) -> None:
