@@ -15,7 +15,7 @@ import numpy as np
 
 from rnnviz import core
 
-SCALINGS = ("raw", "standardised")
+SCALINGS = core.SCALINGS
 
 
 @dataclass(frozen=True)
@@ -54,20 +54,17 @@ class TrainRequest:
             "mean_level": v["mu"],
         }
 
-    def data(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, Scaler]:
+    def data(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, core.Scaling]:
         """The series (n,), windows X (N, T), targets y (N,) and the scaler, all as trained on."""
         if self.uploaded is not None:
             temps = np.array(self.uploaded, dtype=float)
         else:
             temps = core.weather_series(**self.series_kwargs())
         X, y = core.make_windows(temps, self.seq_len)
-        scaler = Scaler.fit(temps) if self.scaling == "standardised" else Scaler(0.0, 1.0)
-        return temps, X, y, scaler
+        return temps, X, y, core.Scaling.named(self.scaling, temps)
 
     def execute(self, report: Callable[[Progress], bool] | None = None) -> RunResult:
         """Train; `report` gets progress every few epochs and returns True to stop early."""
-        if self.scaling not in SCALINGS:
-            raise ValueError(f"Input scaling must be one of {', '.join(SCALINGS)}.")
         _, X, y, scaler = self.data()
         params = core.init_params(self.hidden_size, seed=self.seed)
         initial = core.copy_params(params)
@@ -114,29 +111,6 @@ class TrainRequest:
 
 
 @dataclass(frozen=True)
-class Scaler:
-    """Standardisation, z = (T − mean) / std, with the training series' statistics.
-
-    Raw temperatures near 20 make W_xh·x_t large, so tanh starts saturated; z-scores keep a_t
-    in tanh's steep middle. `Scaler(0, 1)` is the identity (the tutorial's raw inputs).
-    """
-
-    mean: float
-    std: float
-
-    @classmethod
-    def fit(cls, temps: np.ndarray) -> Scaler:
-        std = float(np.std(temps))
-        return cls(float(np.mean(temps)), std if std > 0 else 1.0)
-
-    def scale(self, values: np.ndarray) -> np.ndarray:
-        return (np.asarray(values, float) - self.mean) / self.std
-
-    def unscale(self, values: np.ndarray) -> np.ndarray:
-        return np.asarray(values, float) * self.std + self.mean
-
-
-@dataclass(frozen=True)
 class Progress:
     """A snapshot of a run in progress: epochs done, the loss so far (epoch,), current params."""
 
@@ -160,7 +134,7 @@ class RunResult:
     stopped_early: bool
     message: str
     elapsed_s: float
-    scaler: Scaler = field(default_factory=lambda: Scaler(0.0, 1.0))
+    scaler: core.Scaling = field(default_factory=core.Scaling.raw)
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         """Predictions in temperature units for windows X (B, T) of raw temperatures."""

@@ -7,6 +7,20 @@ params = core.init_params(hidden_size=20, seed=0)
 history = core.train(params, X, y)            # the tutorial's 2500 epochs of per-sample SGD
 """
 
+from .baselines import (
+    FRESH_DAYS,
+    SCALINGS,
+    AR2Theory,
+    Baselines,
+    FitReport,
+    Scaling,
+    ar2_theory,
+    burn_in_days,
+    compute_baselines,
+    fit_report,
+    fresh_series,
+    predict_temperatures,
+)
 from .bptt import BPTTResult, backward, clip_grads
 from .data import (
     TUTORIAL_N,
@@ -19,6 +33,12 @@ from .data import (
     is_stationary,
     make_windows,
     weather_series,
+)
+from .experiments import (
+    TRUNCATIONS,
+    TruncationExperiment,
+    TruncationRun,
+    truncation_experiment,
 )
 from .gradcheck import GradCheckReport, grad_check, relative_error
 from .rnn import (
@@ -33,6 +53,14 @@ from .rnn import (
     step,
 )
 from .seeding import as_generator
+from .stacked import (
+    GradNormRecorder,
+    GradNorms,
+    StackedProgress,
+    StackedResult,
+    hidden_grad_norms,
+    train_stacked,
+)
 from .train import (
     TUTORIAL_CLIP,
     TUTORIAL_EPOCHS,
@@ -46,6 +74,28 @@ from .train import (
 from .validation import PARAM_NAMES
 
 __all__ = [
+    "FRESH_DAYS",
+    "SCALINGS",
+    "TRUNCATIONS",
+    "AR2Theory",
+    "Baselines",
+    "FitReport",
+    "GradNormRecorder",
+    "GradNorms",
+    "Scaling",
+    "StackedProgress",
+    "StackedResult",
+    "TruncationExperiment",
+    "TruncationRun",
+    "ar2_theory",
+    "burn_in_days",
+    "compute_baselines",
+    "fit_report",
+    "fresh_series",
+    "hidden_grad_norms",
+    "predict_temperatures",
+    "train_stacked",
+    "truncation_experiment",
     "PARAM_NAMES",
     "TUTORIAL_CLIP",
     "TUTORIAL_EPOCHS",
