@@ -1,0 +1,441 @@
+"""The model and window the stepper and BPTT pages share: controls, the forward and backward pass of
+the chosen window, the step buttons and the ledger display.
+
+Everything a link must reproduce is a setting (rnnviz/settings.py: MODEL, STEPPER, BPTT), so both
+pages always look at the same window and the same model: the BPTT page starts from the finished
+forward pass of the stepper's window.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from rnnviz import core, ledger
+from rnnviz import settings as schema
+from rnnviz.figures.unrolled import backward_animation, unrolled_backward
+from rnnviz.ui import presenter, series, state
+
+# Session-state key, named once: SGD steps applied (on the BPTT page) to a vectorized or trained
+# model, which no link can carry. A dict: "base" (which model they apply to), "params", "steps".
+APPLIED = "model_applied"
+
+BY_NAME = {s.name: s for s in (*schema.MODEL, *schema.STEPPER, *schema.BPTT)}
+SCALAR_NAMES = tuple(schema.SCALAR_PARAM_HELP)  # W_xh, W_hh, b_h, W_hy, b_y
+SOURCE_LABELS = {
+    "scalar": "Scalar RNN (H = 1)",
+    "vector": "Vectorized RNN",
+    "trained": "Trained on page 4",
+}
+
+
+@dataclass(frozen=True)
+class Model:
+    """The model on screen.
+
+    params : the five arrays, W_xh (H, 1), W_hh (H, H), b_h (H,), W_hy (1, H), b_y (1,)
+    source : the source shown ("scalar", "vector" or "trained")
+    label : one line saying what it is
+    notice : why the chosen source could not be shown (None when it is)
+    """
+
+    params: core.Params
+    source: str
+    label: str
+    notice: str | None = None
+
+    @property
+    def hidden_size(self) -> int:
+        return self.params["W_hh"].shape[0]
+
+
+@dataclass(frozen=True)
+class Example:
+    """The chosen window: x (T,) the inputs, days first_day … first_day+T−1, and the target."""
+
+    x: np.ndarray
+    target: float
+    start: int  # 0-based index of the window, as in the tutorial's code
+
+    @property
+    def first_day(self) -> int:
+        return self.start + 1
+
+    @property
+    def target_day(self) -> int:
+        return self.start + 1 + self.x.shape[0]
+
+
+@dataclass(frozen=True)
+class Pass:
+    """The forward and backward pass of one window: trace (core.Trace, B = 1) and result
+    (core.BPTTResult of the loss (y − target)²)."""
+
+    trace: core.Trace
+    result: core.BPTTResult
+
+
+# --- The model and the window -----------------------------------------------------------------
+def scalar_params(values: dict[str, Any]) -> core.Params:
+    """The scalar RNN: the tutorial's initialisation from the seed, or the hand-edited values."""
+    if not values["edited"]:
+        return core.init_params(hidden_size=1, seed=values["model_seed"])
+    v = {name: float(values[name]) for name in SCALAR_NAMES}
+    return {
+        "W_xh": np.array([[v["W_xh"]]]),
+        "W_hh": np.array([[v["W_hh"]]]),
+        "b_h": np.array([v["b_h"]]),
+        "W_hy": np.array([[v["W_hy"]]]),
+        "b_y": np.array([v["b_y"]]),
+    }
+
+
+def _base(values: dict[str, Any]) -> Any:
+    """What identifies the unstepped model, so applied SGD steps stay with the model they were
+    applied to: the vectorized one by its settings, the trained one by the very params object
+    the training page stored (retraining stores a new one)."""
+    if values["model"] == "vector":
+        return ("vector", values["model_h"], values["model_seed"])
+    trained = st.session_state.get(state.TRAINED_MODEL)
+    return trained["params"] if trained else None
+
+
+def _applied(values: dict[str, Any]) -> dict | None:
+    applied = st.session_state.get(APPLIED)
+    if not applied:
+        return None
+    base = _base(values)
+    same = applied["base"] == base if values["model"] == "vector" else applied["base"] is base
+    return applied if same else None
+
+
+def current_model() -> Model:
+    """The model the settings (and, for the trained one, the training page) describe."""
+    v = state.values()
+    source, notice = v["model"], None
+    trained = st.session_state.get(state.TRAINED_MODEL)
+    if source == "trained" and not trained:
+        source = "scalar"
+        notice = (
+            "No model has been trained in this session yet: train one on page 4 (Training), or "
+            "pick another model above. Meanwhile the scalar RNN is shown."
+        )
+    if source == "scalar":
+        how = "edited by hand or by SGD steps" if v["edited"] else f"seed {v['model_seed']}"
+        return Model(scalar_params(v), "scalar", f"the scalar RNN (H = 1, {how})", notice)
+    applied = _applied(v)
+    suffix = f", after {applied['steps']} SGD step(s) on this page" if applied else ""
+    if source == "vector":
+        params = (
+            core.copy_params(applied["params"])
+            if applied
+            else core.init_params(v["model_h"], v["model_seed"])
+        )
+        label = f"the vectorized RNN (H = {v['model_h']}, seed {v['model_seed']}{suffix})"
+        return Model(params, "vector", label)
+    params = applied["params"] if applied else trained["params"]
+    return Model(core.copy_params(params), "trained", f"{trained['label']}{suffix}")
+
+
+def current_example() -> Example:
+    """The chosen window of the session's series (the same on every page)."""
+    X, y = series.current_windows()  # (N, T), (N,)
+    i = series.window_start()
+    return Example(x=X[i], target=float(y[i]), start=i)
+
+
+def run_window(model: Model, example: Example) -> Pass:
+    """Forward and backward pass of the window (B = 1): the numbers every ledger line shows.
+
+    Raises ValueError (from the core) if the model cannot run, e.g. a trained model with NaNs.
+    """
+    trace = core.forward(model.params, example.x[None, :])  # x (1, T), h (1, T+1, H)
+    result = core.backward(model.params, trace, [example.target])
+    return Pass(trace, result)
+
+
+def stop_with_error(err: ValueError) -> None:
+    """Show the core's sentence instead of a traceback, keep the URL, and end the page."""
+    st.error(str(err), icon="⚠️")
+    state.sync_url()
+    st.stop()
+
+
+# --- Controls ---------------------------------------------------------------------------------
+def _reinitialise() -> None:
+    """Back to the tutorial's random start for the current seed (a button callback)."""
+    state.set_values({"edited": False, **{name: 0.0 for name in SCALAR_NAMES}})
+    st.session_state.pop(APPLIED, None)
+
+
+def _seed_changed() -> None:
+    key = state.WIDGET_PREFIX + "model_seed"
+    try:
+        seed = BY_NAME["model_seed"].parse(st.session_state[key])
+    except ValueError as err:
+        st.session_state[key] = state.values()["model_seed"]
+        st.session_state[state.CHANGE_ERROR] = str(err)
+        return
+    state.values()["model_seed"] = seed
+    _reinitialise()  # a new seed means a fresh start: hand edits belonged to the old one
+
+
+def _param_changed(name: str) -> None:
+    """One scalar parameter typed in: from now on all five travel in the link."""
+    new = st.session_state[state.WIDGET_PREFIX + name]
+    try:
+        new = BY_NAME[name].parse(new)
+    except ValueError as err:
+        st.session_state[state.CHANGE_ERROR] = str(err)
+        return
+    current = scalar_params(state.values())
+    updates = {n: float(current[n].ravel()[0]) for n in SCALAR_NAMES}
+    state.set_values({**updates, name: new, "edited": True})
+
+
+def apply_params(new_params: core.Params) -> None:
+    """Make `new_params` (one SGD step later) the model on screen (the clipping panel's callback).
+
+    The scalar model's five numbers go into the settings, so a link carries them; a vectorized or
+    trained model keeps them in this session only.
+    """
+    v = state.values()
+    if v["model"] == "scalar" or (v["model"] == "trained" and not st.session_state.get(
+        state.TRAINED_MODEL
+    )):  # fmt: skip
+        updates = {n: float(np.asarray(new_params[n]).ravel()[0]) for n in SCALAR_NAMES}
+        try:
+            for name, value in updates.items():
+                BY_NAME[name].parse(value)
+        except ValueError as err:
+            st.session_state[state.CHANGE_ERROR] = str(err)
+            return
+        state.set_values({**updates, "edited": True, "model": "scalar"})
+        return
+    applied = _applied(v)
+    st.session_state[APPLIED] = {
+        "base": _base(v),
+        "params": core.copy_params(new_params),
+        "steps": (applied["steps"] if applied else 0) + 1,
+    }
+
+
+def _seed_input() -> None:
+    key = state.WIDGET_PREFIX + "model_seed"
+    st.session_state[key] = state.values()["model_seed"]
+    st.number_input(
+        BY_NAME["model_seed"].label,
+        min_value=0,
+        max_value=int(BY_NAME["model_seed"].hi),
+        step=1,
+        key=key,
+        help=BY_NAME["model_seed"].help,
+        on_change=_seed_changed,
+    )
+
+
+def _scalar_inputs() -> None:
+    """The five numbers of the scalar RNN, seeded from the model on screen every run."""
+    params = scalar_params(state.values())
+    columns = st.columns(len(SCALAR_NAMES))
+    for column, name in zip(columns, SCALAR_NAMES, strict=True):
+        key = state.WIDGET_PREFIX + name
+        st.session_state[key] = float(params[name].ravel()[0])
+        with column:
+            st.number_input(
+                BY_NAME[name].label,
+                min_value=BY_NAME[name].lo,
+                max_value=BY_NAME[name].hi,
+                step=0.01,
+                format="%.6f",
+                key=key,
+                help=BY_NAME[name].help,
+                on_change=_param_changed,
+                args=(name,),
+            )
+
+
+def model_controls() -> None:
+    """The window slider and the model: its source, seed, size, and the scalar RNN's numbers."""
+    left, right = st.columns(2)
+    with left:
+        series.window_slider()
+    with right:
+        state.bound_widget(
+            BY_NAME["model"],
+            st.radio,
+            options=schema.MODEL_SOURCES,
+            format_func=SOURCE_LABELS.get,
+            horizontal=True,
+        )
+    v = state.values()
+    if v["model"] == "trained" and st.session_state.get(state.TRAINED_MODEL):
+        st.caption(
+            f"The model trained on page 4: {st.session_state[state.TRAINED_MODEL]['label']}. "
+            "Retrain it there and this page follows."
+        )
+        return
+    left, right = st.columns(2)
+    with left:
+        _seed_input()
+    with right:
+        if v["model"] == "vector":
+            state.bound_widget(
+                BY_NAME["model_h"],
+                st.number_input,
+                min_value=int(BY_NAME["model_h"].lo),
+                max_value=int(BY_NAME["model_h"].hi),
+                step=1,
+            )
+    if v["model"] != "vector":
+        st.caption(
+            "The five numbers of the scalar RNN. Change any of them to see how every later number "
+            "moves; the link then carries your values."
+        )
+        _scalar_inputs()
+    st.button(
+        f"Re-initialise as the tutorial does (seed {v['model_seed']})",
+        on_click=_reinitialise,
+        key="model:reinit",
+        help="Weights randn·0.01 and biases randn, drawn in the tutorial's order "
+        "(W_xh, W_hh, b_h, W_hy, b_y) from this seed; drops any edits and SGD steps.",
+    )
+
+
+def model_summary(model: Model, example: Example) -> str:
+    """One line: which window and which model the page shows."""
+    T = example.x.shape[0]
+    return (
+        f"Window: days {example.first_day}–{example.first_day + T - 1} → day "
+        f"{example.target_day}; model: {model.label}."
+    )
+
+
+# --- Stepping ---------------------------------------------------------------------------------
+def current_step(name: str, last: int) -> int:
+    """The step stored in setting `name`, within 0 … last."""
+    return int(min(max(state.values()[name], 0), last))
+
+
+def _go(name: str, step: int) -> None:
+    state.set_values({name: step})
+
+
+def step_buttons(name: str, last: int, *, forward: bool) -> int:
+    """The step buttons for setting `name` (0 … last); returns the current step.
+
+    Forward: ◀ Back, Next ▶, Reset, Run to end. Backward: ◀ and ▶. Each button only changes the
+    step in the settings (callbacks), so Back after Next shows exactly the previous screen.
+    """
+    step = current_step(name, last)
+    if forward:
+        cols = st.columns([1, 1, 1, 1, 3])
+        buttons = [
+            ("◀ Back", "back", step - 1, step == 0, "One day back."),
+            ("Next ▶", "next", step + 1, step == last, "Compute the next step."),
+            ("Reset", "reset", 0, step == 0, "Back to h_0 = 0, before day 1."),
+            ("Run to end", "end", last, step == last, "Every day, then y and the loss."),
+        ]
+    else:
+        cols = st.columns([1, 1, 5])
+        buttons = [
+            ("◀", "back", step - 1, step == 0, "One backward step back."),
+            ("▶", "next", step + 1, step == last, "The next backward step."),
+        ]
+    for col, (label, suffix, target, disabled, help_text) in zip(
+        cols[: len(buttons)], buttons, strict=True
+    ):
+        with col:
+            st.button(
+                label,
+                key=f"{name}:{suffix}",
+                on_click=_go,
+                args=(name, target),
+                disabled=disabled,
+                help=help_text,
+                width="stretch",
+            )
+    with cols[-1]:
+        st.caption(f"Step {step} of {last}")
+    return step
+
+
+def show_ledger(title: str, lines: list[ledger.LedgerLine]) -> None:
+    """The current step's ledger lines, and their numbers at full precision in an expander."""
+    st.markdown(f"**{title}**")
+    st.code("\n".join(line.text for line in lines), language=None, wrap_lines=True)
+    exact = [(k, v) for line in lines for k, v in line.exact.items()]
+    if exact:
+        with st.expander("These numbers at full precision"):
+            rows = {}
+            for symbol, value in exact:
+                rows[symbol] = (
+                    f"{value:.17g}"
+                    if isinstance(value, float)
+                    else "[" + ", ".join(f"{v:.17g}" for v in value) + "]"
+                )
+            st.dataframe(
+                pd.DataFrame({"quantity": list(rows), "value": list(rows.values())}),
+                hide_index=True,
+                width="stretch",
+            )
+
+
+# --- The BPTT page's timeline -----------------------------------------------------------------
+def backward_timeline() -> None:
+    """The backward pass of the shared window and model, in step mode or play mode.
+
+    Step mode: ◀ ▶ and the picture and ledger of one step, rendered here. Play mode: a Plotly
+    animation that runs in the browser, each frame carrying its ledger lines. The page runs this
+    as a fragment, so a step recomputes only this part; it keeps the URL in step itself.
+    """
+    chosen, example = current_model(), current_example()
+    try:
+        run = run_window(chosen, example)
+    except ValueError:
+        return  # the page above has already shown the core's sentence
+    T = example.x.shape[0]
+    state.bound_widget(BY_NAME["play"], st.toggle)
+
+    def lines(step: int) -> list[ledger.LedgerLine]:
+        return ledger.backward_lines(chosen.params, run.trace, run.result, example.target, step)
+
+    if state.values()["play"]:
+        ledgers = [
+            (ledger.backward_title(s, T), [line.text for line in lines(s)]) for s in range(T + 2)
+        ]
+        st.plotly_chart(
+            backward_animation(
+                run.trace, run.result, example.target, ledgers, first_day=example.first_day
+            ),
+            width="stretch",
+            key="backward_animation",
+        )
+        st.caption(
+            "Press ▶ Play: the animation runs in your browser, each frame with its own ledger "
+            "lines. Drag the slider to any step; switch the toggle off to step with ◀ ▶ instead."
+        )
+    else:
+        step = step_buttons("bstep", T + 1, forward=False)
+        st.plotly_chart(
+            unrolled_backward(
+                run.trace, run.result, example.target, step, first_day=example.first_day
+            ),
+            width="stretch",
+            key="unrolled_backward",
+        )
+        show_ledger(ledger.backward_title(step, T), lines(step))
+    st.caption(
+        "Each arrow carries a gradient right to left: dL/dy out of the loss, then dL/dh_t into "
+        "each day's memory. Width and colour show its size on a log scale (one scale for the "
+        "whole pass), so a gradient that shrinks at every step back thins and pales."
+        + (f" {ledger.vector_note(chosen.hidden_size)}" if chosen.hidden_size > 1 else "")
+    )
+    # A fragment rerun skips what app.py does after the page: keep the URL (and, for a teacher
+    # presenting, the classroom) in step here.
+    state.sync_url()
+    presenter.publish("bptt")
