@@ -9,12 +9,13 @@ for app.py to apply before any widget is drawn (widgets cannot be changed once d
 
 from __future__ import annotations
 
+import os
 import uuid
 from typing import Any
 
 import streamlit as st
 
-from rnnviz import rooms
+from rnnviz import redis_rooms, rooms
 from rnnviz import settings as schema
 from rnnviz.ui import state
 
@@ -28,8 +29,10 @@ POLL_SECONDS = 2.0
 
 @st.cache_resource(show_spinner=False)
 def store() -> rooms.RoomStore:
-    """The server's rooms (in this process; see deploy/ for rooms shared across replicas)."""
-    return rooms.InMemoryRooms()
+    """The server's rooms: in this process, or in Redis when RNNVIZ_ROOMS_REDIS names one
+    (redis://host:port/db), so that replicas behind a load balancer share them (see deploy/)."""
+    url = os.environ.get("RNNVIZ_ROOMS_REDIS")
+    return redis_rooms.RedisRooms.from_url(url) if url else rooms.InMemoryRooms()
 
 
 def _screen(page_path: str) -> tuple[str, dict[str, str]]:

@@ -1,0 +1,241 @@
+"""Rooms in Redis, shared by every rnnviz replica behind a load balancer (see deploy/).
+
+Behaves exactly like rooms.InMemoryRooms (same bounds, expiry, follower counting, token check
+and RoomError sentences); only where the rooms live differs. Every change is one Lua script,
+which Redis runs atomically, so two replicas cannot both take the last free room, and a
+publish checks the teacher's token and bumps the version in one step.
+
+Keys (all under the prefix, `rnnviz:` by default):
+    rooms                  sorted set: room code -> time the teacher last touched it
+    room:<CODE>            hash: token_sha256, version, page, query (JSON), touched
+    room:<CODE>:followers  sorted set: follower id -> time last seen
+Each key carries a TTL of the idle expiry, renewed when the teacher opens or publishes, so an
+abandoned room disappears from Redis by itself. Times come from Redis's own clock (one clock
+for all replicas), or from `clock` if one is given (tests move time by hand).
+Only a SHA-256 of the teacher's token is stored: reading Redis does not let anyone take over.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import secrets
+from collections.abc import Callable
+
+from rnnviz.redis_client import RedisClient, RedisError, RedisReplyError
+from rnnviz.rooms import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    FOLLOWER_TIMEOUT_S,
+    IDLE_EXPIRY_S,
+    MAX_ROOMS,
+    RoomError,
+    RoomView,
+    _check_snapshot,
+    normalise_code,
+)
+
+log = logging.getLogger(__name__)
+
+UNAVAILABLE = "The classroom's room server (Redis) is not answering, so rooms are unavailable now."
+
+# Shared by every script. KEYS: rooms index, the room's hash, its followers.
+# ARGV[1] now ('' = ask Redis), ARGV[2] idle expiry (s), ARGV[3] TTL (ms), ARGV[4] room code.
+_PRELUDE = """
+local function clock(arg)
+  if arg ~= '' then return tonumber(arg) end
+  local t = redis.call('TIME')
+  return tonumber(t[1]) + tonumber(t[2]) / 1000000
+end
+local function stamp(x) return string.format('%.6f', x) end
+-- Is the room open? One idle too long is gone (its TTL has normally removed it already; a test's
+-- clock needs this check).
+local function live(now)
+  local touched = redis.call('HGET', KEYS[2], 'touched')
+  if not touched then return false end
+  if now - tonumber(touched) > tonumber(ARGV[2]) then
+    redis.call('DEL', KEYS[2], KEYS[3])
+    redis.call('ZREM', KEYS[1], ARGV[4])
+    return false
+  end
+  return true
+end
+local now = clock(ARGV[1])
+"""
+
+# ARGV[5] max rooms, ARGV[6] sha256 of the token. Count and create in one step: the bound holds
+# however many replicas open rooms at once.
+_OPEN = """
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. stamp(now - tonumber(ARGV[2])))
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[5]) then return 'full' end
+if redis.call('ZSCORE', KEYS[1], ARGV[4]) then return 'taken' end
+redis.call('DEL', KEYS[2], KEYS[3])
+redis.call('HSET', KEYS[2], 'token_sha256', ARGV[6], 'version', '0', 'page', '', 'query', '{}',
+           'touched', stamp(now))
+redis.call('ZADD', KEYS[1], stamp(now), ARGV[4])
+redis.call('PEXPIRE', KEYS[2], ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return 'ok'
+"""
+
+# ARGV[5] sha256 of the token, ARGV[6] page, ARGV[7] query as canonical JSON.
+# Comparing hashes leaks nothing useful by its timing, unlike comparing the tokens themselves.
+_PUBLISH = """
+if not live(now) then return 'missing' end
+if redis.call('HGET', KEYS[2], 'token_sha256') ~= ARGV[5] then return 'denied' end
+redis.call('HSET', KEYS[2], 'touched', stamp(now))
+redis.call('ZADD', KEYS[1], stamp(now), ARGV[4])
+for _, key in ipairs(KEYS) do redis.call('PEXPIRE', key, ARGV[3]) end
+local old = redis.call('HMGET', KEYS[2], 'page', 'query')
+if old[1] ~= ARGV[6] or old[2] ~= ARGV[7] then
+  redis.call('HSET', KEYS[2], 'page', ARGV[6], 'query', ARGV[7])
+  redis.call('HINCRBY', KEYS[2], 'version', 1)
+end
+return 'ok'
+"""
+
+# ARGV[5] '1' to mark ARGV[6] as a follower seen now, ARGV[7] follower timeout (s).
+_VIEW = """
+if not live(now) then return {'missing'} end
+if ARGV[5] == '1' then
+  redis.call('ZADD', KEYS[3], stamp(now), ARGV[6])
+  local ttl = redis.call('PTTL', KEYS[2])
+  if ttl > 0 then redis.call('PEXPIRE', KEYS[3], ttl) end
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. stamp(now - tonumber(ARGV[7])))
+local room = redis.call('HMGET', KEYS[2], 'version', 'page', 'query')
+return {'ok', room[1], room[2], room[3], redis.call('ZCARD', KEYS[3])}
+"""
+
+# ARGV[5] sha256 of the token.
+_CLOSE = """
+if not live(now) then return 'missing' end
+if redis.call('HGET', KEYS[2], 'token_sha256') ~= ARGV[5] then return 'denied' end
+redis.call('DEL', KEYS[2], KEYS[3])
+redis.call('ZREM', KEYS[1], ARGV[4])
+return 'ok'
+"""
+
+
+class _Script:
+    """A Lua script run by its SHA1 (EVALSHA), sent in full once if Redis does not know it yet."""
+
+    def __init__(self, body: str):
+        self.text = _PRELUDE + body
+        self.sha = hashlib.sha1(self.text.encode()).hexdigest()
+
+    def __call__(self, client: RedisClient, keys: tuple[str, ...], args: tuple) -> object:
+        try:
+            return client.execute("EVALSHA", self.sha, len(keys), *keys, *args)
+        except RedisReplyError as err:
+            if not str(err).startswith("NOSCRIPT"):
+                raise
+            return client.execute("EVAL", self.text, len(keys), *keys, *args)
+
+
+def _sha256(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class RedisRooms:
+    """Rooms in one Redis database, shared by every server process that points at it.
+
+    client : RedisClient (connections are made on first use, so a server starts without Redis)
+    clock : None to use Redis's clock (seconds), or a callable for tests
+    """
+
+    _open_script = _Script(_OPEN)
+    _publish_script = _Script(_PUBLISH)
+    _view_script = _Script(_VIEW)
+    _close_script = _Script(_CLOSE)
+
+    def __init__(
+        self,
+        client: RedisClient,
+        max_rooms: int = MAX_ROOMS,
+        idle_expiry_s: float = IDLE_EXPIRY_S,
+        clock: Callable[[], float] | None = None,
+        prefix: str = "rnnviz:",
+    ):
+        self.client, self.max_rooms, self.idle_expiry_s = client, max_rooms, idle_expiry_s
+        self._clock, self.prefix = clock, prefix
+
+    @classmethod
+    def from_url(cls, url: str, **kwargs) -> RedisRooms:
+        """Rooms in the Redis at `url`, e.g. redis://127.0.0.1:6379/0 (RNNVIZ_ROOMS_REDIS)."""
+        try:
+            return cls(RedisClient(url), **kwargs)
+        except ValueError as err:
+            raise RoomError(f"Rooms are set up to live in Redis, but {err}") from err
+
+    def open(self) -> tuple[str, str]:
+        """A new room: (code for students, secret token for the teacher)."""
+        while True:
+            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+            token = secrets.token_urlsafe(16)
+            outcome = self._run(self._open_script, code, self.max_rooms, _sha256(token))
+            if outcome == "full":
+                raise RoomError(
+                    "This server has as many rooms open as it allows; close one "
+                    "or wait for an idle one to expire."
+                )
+            if outcome == "ok":
+                return code, token
+            # "taken": another room has this code; draw again.
+
+    def publish(self, code: str, token: str, page: str, query: dict[str, str]) -> None:
+        """The teacher's screen changed: students will follow it."""
+        page, query = _check_snapshot(page, query)
+        canonical = json.dumps(query, sort_keys=True, separators=(",", ":"))
+        outcome = self._run(
+            self._publish_script, normalise_code(code), _sha256(token), page, canonical
+        )
+        self._raise_for(outcome, code, "change")
+
+    def view(self, code: str, follower: str | None = None) -> RoomView:
+        """The room now; a `follower` id marks that student as present."""
+        reply = self._run(
+            self._view_script,
+            normalise_code(code),
+            "0" if follower is None else "1",
+            follower or "",
+            FOLLOWER_TIMEOUT_S,
+        )
+        self._raise_for(reply[0], code, "view")
+        _, version, page, query, followers = reply
+        return RoomView(code, int(version), page, json.loads(query), followers)
+
+    def leave(self, code: str, follower: str) -> None:
+        """Best effort: a follower who cannot be removed stops counting after FOLLOWER_TIMEOUT_S."""
+        try:
+            key = self._keys(normalise_code(code))[2]
+            self.client.execute("ZREM", key, follower)
+        except (RoomError, RedisError) as err:
+            log.info("leaving room %r: %s", code, err)
+
+    def close(self, code: str, token: str) -> None:
+        outcome = self._run(self._close_script, normalise_code(code), _sha256(token))
+        self._raise_for(outcome, code, "close")
+
+    def _keys(self, code: str) -> tuple[str, str, str]:
+        room = f"{self.prefix}room:{code}"
+        return f"{self.prefix}rooms", room, f"{room}:followers"
+
+    def _run(self, script: _Script, code: str, *args) -> object:
+        now = "" if self._clock is None else repr(float(self._clock()))
+        ttl_ms = max(1, round(self.idle_expiry_s * 1000))
+        try:
+            return script(
+                self.client, self._keys(code), (now, self.idle_expiry_s, ttl_ms, code, *args)
+            )
+        except RedisError as err:
+            log.warning("rooms in Redis: %s", err)
+            raise RoomError(UNAVAILABLE) from err
+
+    @staticmethod
+    def _raise_for(outcome: object, code: str, action: str) -> None:
+        if outcome == "missing":
+            raise RoomError(f"There is no open room {code}: it was closed or has expired.")
+        if outcome == "denied":
+            raise RoomError(f"Only the teacher who opened this room can {action} it.")
