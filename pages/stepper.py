@@ -64,14 +64,16 @@ if step == T + 1:
 
 left, right = st.columns(2)
 with left:
-    st.plotly_chart(tanh_figure(run.trace, step), width="stretch", key="tanh")
-    st.caption(
+    layout.chart(
+        tanh_figure(run.trace, step),
         "h_t = tanh(a_t) squashes the pre-activation into −1 … 1. Where the curve is flat "
-        "(|a_t| above about 2), h_t barely changes with a_t: remember this on the BPTT page."
+        "(|a_t| above about 2), h_t barely changes with a_t: remember this on the BPTT page.",
+        key="tanh",
     )
 with right:
-    st.plotly_chart(hidden_heatmap(run.trace, step), width="stretch", key="heatmap")
-    st.caption(
+    layout.chart(
+        hidden_heatmap(run.trace, step),
         "The memory as a picture: one column h_t per step, one row per hidden unit, filled as "
-        "the days are read. Blue is negative, vermillion positive, white 0."
+        "the days are read. Blue is negative, vermillion positive, white 0.",
+        key="heatmap",
     )

@@ -22,7 +22,7 @@ from rnnviz.core import memory
 from rnnviz.figures.clipping import clipping_figure, update_table
 from rnnviz.figures.gradcheck import gradcheck_entries, gradcheck_figure, gradcheck_summary
 from rnnviz.figures.memory import gradient_memory_figure
-from rnnviz.ui import series, state
+from rnnviz.ui import layout, series, state
 
 SETTINGS = {s.name: s for s in schema.GRADIENT_PANELS}
 # Session-state key: (loss before, loss after) of the SGD step just applied, or why it could not
@@ -89,7 +89,6 @@ def vanishing_panel(params: dict) -> None:
         f"predicting day {values['vg_len'] + 1}; the other four parameters are your model's, "
         f"with W_hh set by the slider ({own})."
     )
-    st.plotly_chart(gradient_memory_figure(report), width="stretch", key="bptt_panels:memory")
     if report.exact:
         overlay = (
             "Orange dashed: the product |dL/dh_T|·∏ |W_hh·tanh′(a_k)| over the days k between t "
@@ -105,10 +104,12 @@ def vanishing_panel(params: dict) -> None:
             "rise above it. It is loose: it assumes the worst direction at every step. Below: "
             "the measured gain of each step and its bound."
         )
-    st.caption(
+    layout.chart(
+        gradient_memory_figure(report),
         f"Blue: ‖∂L/∂h_t‖, the size of dh_next when BPTT reaches h_t, on a log axis, "
         f"where equal steps up mean multiplying by the same number. {overlay} ✕ marks an exact "
-        "0, which a log axis cannot show."
+        "0, which a log axis cannot show.",
+        key="bptt_panels:memory",
     )
     st.markdown(report.regime.sentence)
 
@@ -181,14 +182,15 @@ def gradcheck_panel(params: dict, x: np.ndarray, target: float) -> None:
             f"tolerance {report.tolerance:g}.",
             icon=":material/check_circle:",
         )
-    st.plotly_chart(gradcheck_figure(report), width="stretch", key="bptt_panels:gradcheck")
-    st.caption(
+    layout.chart(
+        gradcheck_figure(report),
         "The error is |g − fd| / max(|g| + |fd|, floor), one point per entry; below the dashed "
         "line passes. It never reaches 0: the loss is stored to about 16 digits, and subtracting "
         "two nearly equal losses and dividing by 2ε leaves rounding noise (and ε itself adds an "
         "error of order ε²). Gradients smaller than that noise cannot be resolved, so they are "
         f"judged by their absolute difference: the denominator never drops below the floor, here "
-        f"{report.floor:.1e} (it grows with the loss, which sets the size of the noise)."
+        f"{report.floor:.1e} (it grows with the loss, which sets the size of the noise).",
+        key="bptt_panels:gradcheck",
     )
 
 
@@ -245,10 +247,11 @@ def clipping_panel(
         st.error(str(err))
         return
 
-    st.plotly_chart(clipping_figure(effect, clip), width="stretch", key="bptt_panels:clipping")
-    st.caption(
+    layout.chart(
+        clipping_figure(effect, clip),
         "Each bar is one gradient entry dL/dθ on this window (top: from BPTT; bottom: what the "
-        "update uses). Vermillion bars were outside the yellow band and were cut to its edge."
+        "update uses). Vermillion bars were outside the yellow band and were cut to its edge.",
+        key="bptt_panels:clipping",
     )
     st.markdown(_clipping_sentence(effect, clip, lr))
 
