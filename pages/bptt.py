@@ -17,7 +17,7 @@ chosen, example = model.current_model(), model.current_example()
 with st.expander("The window and the model (shared with page 2)"):
     model.model_controls()
 if chosen.notice:
-    st.warning(chosen.notice, icon="🧪")
+    st.warning(chosen.notice, icon=":material/science:")
 try:
     run = model.run_window(chosen, example)
 except ValueError as err:

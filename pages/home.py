@@ -14,24 +14,31 @@ layout.page_header(
 )
 
 st.subheader("The journey")
-st.page_link("pages/weather.py", label="1 · The weather series", icon="🌦️")
+st.page_link(
+    "pages/weather.py", label="1 · The weather series", icon=":material/partly_cloudy_day:"
+)
 st.markdown(
     "A synthetic temperature series, T_t = 0.7·T_(t−1) + 0.2·T_(t−2) + noise, cut into 5-day "
     "windows: the first 5 days are the input, day 6 is what the RNN should predict."
 )
+st.page_link("pages/stepper.py", label="2 · The RNN, step by step", icon=":material/arrow_forward:")
 st.markdown(
-    "**2 · The scalar RNN, step by step.** One hidden unit, five parameters (W_xh, W_hh, b_h, "
+    "One hidden unit, five parameters (W_xh, W_hh, b_h, "
     "W_hy, "
     "b_y): watch a_t = W_xh·x_t + W_hh·h_(t−1) + b_h and h_t = tanh(a_t) computed day by day."
 )
+st.page_link("pages/bptt.py", label="3 · BPTT, step by step", icon=":material/arrow_back:")
 st.markdown(
-    "**3 · BPTT, step by step.** The gradient of the loss (y − target)² flows backwards through "
+    "The gradient of the loss (y − target)² flows backwards through "
     "time; see where it grows, where it vanishes, and check it against finite differences."
 )
+st.page_link("pages/training.py", label="4 · Training", icon=":material/trending_down:")
 st.markdown(
-    "**4 · Training.** The tutorial's vectorized RNN (20 hidden units, 2500 epochs of per-sample "
+    "The tutorial's vectorized RNN (20 hidden units, 2500 epochs of per-sample "
     "SGD) trained live, and compared with the best possible predictor of this series."
 )
 st.caption(
     "Every page keeps its settings in the address bar: copy the link to share exactly what you see."
+    " Teachers: open a room under *Classroom* in the sidebar, and students who join with its code "
+    "follow your page, settings and step on their own screens."
 )

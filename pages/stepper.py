@@ -18,7 +18,7 @@ with st.expander("The window and the model: pick a window, a model, or edit its 
     model.model_controls()
 chosen, example = model.current_model(), model.current_example()
 if chosen.notice:
-    st.warning(chosen.notice, icon="🧪")
+    st.warning(chosen.notice, icon=":material/science:")
 try:
     run = model.run_window(chosen, example)
 except ValueError as err:
@@ -59,7 +59,7 @@ if step == T + 1:
         "Look at the y line: how much of y comes from the memory, W_hy·h_T, and how much from "
         "the bias b_y? Page 3 sends this loss back through time to find how each of the five "
         "parameters should change.",
-        icon="➡️",
+        icon=":material/arrow_forward:",
     )
 
 left, right = st.columns(2)

@@ -23,7 +23,7 @@ if own is None:
     if stationarity.stationary:
         st.caption(stationarity.explanation)
     else:
-        st.warning(stationarity.explanation, icon="📈")
+        st.warning(stationarity.explanation, icon=":material/trending_up:")
 own_data.upload_section()
 temps = series.current_series()
 
@@ -46,7 +46,7 @@ if own is None and values["mu"] == 0 and stationarity.stationary:
         "decays from 20 towards 0 (by about 8% a day, the largest root 0.918) instead of hovering "
         "at a realistic temperature. Set the mean level μ to keep it near, say, 15 °C; that is a "
         "departure from the tutorial, so it is off by default.",
-        icon="💡",
+        icon=":material/lightbulb:",
     )
 
 st.download_button(

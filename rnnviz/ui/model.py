@@ -160,7 +160,7 @@ def run_window(model: Model, example: Example) -> Pass:
 
 def stop_with_error(err: ValueError) -> None:
     """Show the core's sentence instead of a traceback, keep the URL, and end the page."""
-    st.error(str(err), icon="⚠️")
+    st.error(str(err), icon=":material/warning:")
     state.sync_url()
     st.stop()
 

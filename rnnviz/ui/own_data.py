@@ -31,7 +31,7 @@ def upload_section() -> None:
             "is. An uploaded series lives only in your browser tab: it cannot travel in a link."
         )
         if own is not None:
-            st.success(f"In use: {series.series_summary()}.", icon="📄")
+            st.success(f"In use: {series.series_summary()}.", icon=":material/description:")
             st.button("Back to the generated series", on_click=_stop_using)
         file = st.file_uploader(
             "Your CSV file",
@@ -45,7 +45,7 @@ def upload_section() -> None:
         try:
             table = upload.read_table(file.getvalue())
         except upload.UploadError as err:
-            st.error(f"{err} Your current series is unchanged.", icon="⚠️")
+            st.error(f"{err} Your current series is unchanged.", icon=":material/warning:")
             return
         for note in table.skipped:
             st.caption(f"Skipped: {note}")
@@ -59,7 +59,7 @@ def upload_section() -> None:
         try:
             values, notices = upload.series_from(table, column, schema.SEQ_LEN)
         except upload.UploadError as err:
-            st.error(f"{err} Your current series is unchanged.", icon="⚠️")
+            st.error(f"{err} Your current series is unchanged.", icon=":material/warning:")
             return
         for notice in notices:
             st.warning(notice)

@@ -96,11 +96,11 @@ def add_notice(text: str) -> None:
 def show_notices() -> None:
     """Show, once, why link values were ignored and why the last change was refused."""
     for notice in st.session_state.get(URL_NOTICES, []):
-        st.warning(notice, icon="🔗")
+        st.warning(notice, icon=":material/link:")
     st.session_state[URL_NOTICES] = []
     error = st.session_state.get(CHANGE_ERROR)
     if error:
-        st.error(f"That change was not applied. {error}", icon="⚠️")
+        st.error(f"That change was not applied. {error}", icon=":material/warning:")
         st.session_state[CHANGE_ERROR] = None
 
 
