@@ -212,7 +212,7 @@ def _room_across_replicas_then_uploads(browser: Browser, url: str) -> dict[str, 
     _open(teacher, f"{url}/weather", teacher_replica)
     _open(student, url, student_replica)
     wait_idle(teacher)
-    teacher.get_by_text("Classroom").click()
+    teacher.get_by_test_id("stSidebar").get_by_text("Classroom").click()
     teacher.get_by_role("button", name="Open a room (teacher)").click()
     wait_idle(teacher)
     code = teacher.locator("[data-testid='stSidebar'] div").filter(has_text=CODE).last
@@ -220,7 +220,7 @@ def _room_across_replicas_then_uploads(browser: Browser, url: str) -> dict[str, 
     assert CODE.match(code), code
 
     wait_idle(student)
-    student.get_by_text("Classroom").click()
+    student.get_by_test_id("stSidebar").get_by_text("Classroom").click()
     student.get_by_role("textbox", name="Room code").fill(code)
     student.get_by_role("textbox", name="Room code").press("Enter")
     wait_idle(student)

@@ -17,7 +17,7 @@ def test_student_follows_teacher_and_can_explore_alone(browser, app_url):
     try:
         teacher.goto(f"{app_url}/weather")
         wait_idle(teacher)
-        teacher.get_by_text("Classroom").click()
+        teacher.get_by_test_id("stSidebar").get_by_text("Classroom").click()
         teacher.get_by_role("button", name="Open a room (teacher)").click()
         wait_idle(teacher)
         code_box = teacher.locator("[data-testid='stSidebar'] div").filter(has_text=CODE).last
@@ -26,7 +26,7 @@ def test_student_follows_teacher_and_can_explore_alone(browser, app_url):
 
         student.goto(app_url)
         wait_idle(student)
-        student.get_by_text("Classroom").click()
+        student.get_by_test_id("stSidebar").get_by_text("Classroom").click()
         room_code = student.get_by_role("textbox", name="Room code")
         room_code.fill(code.lower())
         room_code.press("Enter")
