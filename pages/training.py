@@ -1,8 +1,57 @@
-"""4 · Training (being built)."""
+"""4 · Training: the tutorial's RNNPredictor trained live, measured honestly, and compared."""
 
 import streamlit as st
 
-from rnnviz.ui import layout
+from rnnviz.ui import layout, training
 
-layout.page_header("4 · Training", "This lesson is being built.")
-st.info("Coming soon.")
+layout.page_header(
+    "4 · Training",
+    "The tutorial's vectorized RNN: H hidden units read T days, "
+    "a_t = W_xh·x_t + W_hh·h_(t−1) + b_h (the pre-activation) and h_t = tanh(a_t), then "
+    "y = W_hy·h_T + b_y predicts the next day. Training repeats forward pass, loss "
+    "(y − target)², BPTT, clipping and the update θ ← θ − η·∇θ, window after window, for every "
+    "epoch. The defaults are the tutorial's: H = 20, η = 1e-4, 2500 epochs, clipping at ±1, "
+    "5-day windows, one update per window, raw temperatures.",
+)
+training.check_settings()
+with st.container(border=True):
+    training.settings_controls(disabled=training.busy(training.RUN))
+training.train_controls()
+training.live(training.RUN, training.draw_main)
+
+result = training.current_result()
+if result is not None:
+    if result.diverged:
+        training.divergence(result)
+    st.subheader("Predictions across the whole series")
+    training.predictions(result, training.tracked(training.RUN))
+    st.subheader(f"The tutorial's test: days 1–{result.request.seq_len} → the next day")
+    training.tutorial_test(result)
+    st.subheader("Inside the model")
+    training.hidden_state(result)
+    training.weights(result)
+    st.subheader("How good is the fit, really?")
+    training.generalisation(result)
+    st.subheader("Take it home")
+    training.export(result)
+
+st.subheader("Compare learning rates")
+st.markdown(
+    "Up to four runs with every setting above except the learning rate η, trained together as "
+    "one stacked computation (the K models share each NumPy call), so they cost far less than "
+    "K separate runs."
+)
+compare = training.compare_controls()
+training.job_buttons(training.COMPARE, compare, "Train the compared runs")
+training.live(training.COMPARE, training.draw_compare)
+
+st.subheader("Truncated BPTT: how far back must the gradient go?")
+st.markdown(
+    "Truncated BPTT carries dh_next back only k steps from the last day; earlier steps add "
+    "nothing to dW_xh, dW_hh, db_h. The weather process needs two past days (φ1 and φ2): this "
+    "experiment trains the settings above with k = 1, 2, 3 and full BPTT from the same start "
+    "and measures each on fresh data, against the noise floor and the best rule that uses only "
+    "yesterday."
+)
+training.job_buttons(training.TRUNCATION, training.truncation_request(), "Run the experiment")
+training.live(training.TRUNCATION, training.draw_truncation)

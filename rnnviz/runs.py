@@ -16,6 +16,23 @@ import numpy as np
 from rnnviz import core
 
 SCALINGS = core.SCALINGS
+# Progress goes to the page at most this often. Each report is a round trip to the pool's manager
+# process (queue put, stop check): on a busy server, hundreds of them stall the training itself.
+REPORT_EVERY_S = 0.2
+
+
+class _Throttle:
+    """Calling it answers True at most once per `seconds` (the first call always)."""
+
+    def __init__(self, seconds: float):
+        self.seconds, self.last = seconds, -float("inf")
+
+    def __call__(self) -> bool:
+        now = time.perf_counter()
+        if now - self.last < self.seconds:
+            return False
+        self.last = now
+        return True
 
 
 @dataclass(frozen=True)
@@ -71,8 +88,10 @@ class TrainRequest:
         batch = X.shape[0] if self.batch_size == 0 else self.batch_size
         started = time.perf_counter()
 
+        due = _Throttle(REPORT_EVERY_S)
+
         def callback(progress: core.TrainProgress) -> bool:
-            if report is None:
+            if report is None or not due():
                 return False
             return report(
                 Progress(
@@ -211,9 +230,10 @@ class CompareRequest:
         batch = X.shape[0] if first.batch_size == 0 else first.batch_size
         epochs = first.epochs
         started = time.perf_counter()
+        due = _Throttle(REPORT_EVERY_S)
 
         def callback(progress) -> bool:
-            if report is None:
+            if report is None or not due():
                 return False
             losses = _ragged_columns([run.total_loss for run in progress.runs])
             params_now = tuple(run.params for run in progress.runs)
