@@ -1,0 +1,82 @@
+"""The load benchmark's protocol client (benchmarks/stclient.py) against a real server: it must
+drive the app the way a browser does, or the benchmark measures something else."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from playwright.sync_api import Page
+from streamlit.proto.BackMsg_pb2 import BackMsg
+
+from tests.e2e.conftest import wait_idle
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+
+from stclient import StClient  # noqa: E402
+
+
+def run_async(coroutine):
+    """asyncio.run in a thread of its own: Playwright's sync API holds this thread's loop."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+SUMMARY = "Window: days 7–11 → day 12; model: the scalar RNN (H = 1, seed 3)"
+
+
+def test_protocol_client_steps_both_pages_and_keeps_its_state(app_url: str):
+    async def scenario() -> None:
+        client = StClient(app_url, "test")
+        try:
+            await client.open("stepper", "win=7&model_seed=3")
+            assert client.has_text("2 · The RNN, step by step", "Step 0 of 6", SUMMARY)
+
+            assert await client.click(key="fstep:next") > 0
+            assert client.has_text("Step 1 of 6", SUMMARY)
+            assert "fstep=1" in client.query_string and "win=7" in client.query_string
+
+            await client.navigate("bptt")
+            assert client.has_text("3 · BPTT, step by step", "Step 0 of 6", SUMMARY)
+            await client.click(label="▶")  # inside a fragment: a fragment rerun
+            assert client.has_text("Step 1 of 6")
+            assert client._runs[-1].fragment_ids, "the ▶ click should rerun only its fragment"
+
+            await client.navigate("stepper")  # the stepper kept its step
+            assert client.has_text("2 · The RNN, step by step", "Step 1 of 6", SUMMARY)
+            assert client.errors == []
+        finally:
+            await client.close()
+
+    run_async(scenario())
+
+
+def test_protocol_client_sends_the_widget_states_chromium_sends(page: Page, app_url: str):
+    """The same click from Chromium and from the client: the same widgets, the same values."""
+    sent: list[bytes] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
+    page.goto(f"{app_url}/stepper?win=7&model_seed=3")
+    wait_idle(page)
+    before = len(sent)
+    page.locator(".st-key-fstep-next button:visible").first.click()
+    wait_idle(page)
+    browser = BackMsg()
+    browser.ParseFromString(sent[before])
+
+    def by_key(states) -> dict[str, str]:
+        # Widget ids hash the page; the user key after the hash is what both sides share.
+        return {s.id.split("-", 2)[-1]: str(s).split("\n", 1)[1] for s in states}
+
+    async def client_states():
+        client = StClient(app_url, "compare")
+        try:
+            await client.open("stepper", "win=7&model_seed=3")
+            return client._widget_states()
+        finally:
+            await client.close()
+
+    theirs = by_key(browser.rerun_script.widget_states.widgets)
+    assert theirs.pop("fstep:next") == "trigger_value: true\n"
+    assert by_key(run_async(client_states())) == theirs
