@@ -15,16 +15,36 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import queue as queue_module
+import sys
 import threading
 import time
+import types
 import uuid
 from collections import OrderedDict
+from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from rnnviz.runs import Progress, RunResult, TrainRequest
+
+
+@contextmanager
+def _plain_main() -> Iterator[None]:
+    """Start processes without re-running the server's main script in them.
+
+    A spawned process imports the parent's `__main__` from its file; under `streamlit run` that
+    file is app.py, which would then run (in Streamlit's bare mode) in every worker. Workers
+    need only rnnviz.runs, so they are started while `__main__` is an empty module.
+    """
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
 
 
 class RunCache:
@@ -149,7 +169,8 @@ class TrainingPool:
         if self._executor is not None:
             return
         context = mp.get_context("spawn")  # no fork of a threaded server
-        self._manager = context.Manager()
+        with _plain_main():
+            self._manager = context.Manager()
         self._progress = self._manager.Queue()
         self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
         threading.Thread(target=self._listen, name="rnnviz-progress", daemon=True).start()
@@ -205,7 +226,8 @@ class TrainingPool:
             self._start()
             job_id = uuid.uuid4().hex
             job = _Job(request, stop=self._manager.Event(), tickets={ticket})
-            job.future = self._executor.submit(_work, job_id, request, self._progress, job.stop)
+            with _plain_main():  # the executor starts its worker processes on submit
+                job.future = self._executor.submit(_work, job_id, request, self._progress, job.stop)
             self._jobs[job_id] = job
             self._in_flight[request] = job_id
         job.future.add_done_callback(lambda future, job_id=job_id: self._finish(job_id, future))

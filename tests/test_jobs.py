@@ -99,3 +99,30 @@ def test_cache_is_bounded_in_entries_and_bytes():
     small.put(results[1])
     entries, size = small.stats()
     assert entries == 1 and size <= small.max_bytes
+
+
+def test_workers_do_not_rerun_the_servers_main_script(tmp_path):
+    """Under `streamlit run`, __main__ is app.py; spawned workers must not execute it again."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    marker = tmp_path / "ran"
+    script = tmp_path / "main_script.py"
+    script.write_text(
+        "import sys, time\n"
+        f"sys.path.insert(0, {str(Path(__file__).resolve().parents[1])!r})\n"
+        f"open({str(marker)!r}, 'a').write('x')\n"
+        "from rnnviz import settings as schema\n"
+        "from rnnviz.jobs import TrainingPool\n"
+        "from rnnviz.runs import TrainRequest\n"
+        "if __name__ == '__main__':\n"
+        "    pool = TrainingPool(workers=1)\n"
+        "    series = tuple(sorted((s.name, s.default) for s in schema.SERIES))\n"
+        "    job, _ = pool.submit(TrainRequest(series=series, hidden_size=2, epochs=2))\n"
+        "    while pool.view(job).state != 'done':\n"
+        "        time.sleep(0.05)\n"
+        "    pool.shutdown()\n"
+    )
+    subprocess.run([sys.executable, str(script)], check=True, timeout=120)
+    assert marker.read_text() == "x"  # the parent only, not the manager or the worker
