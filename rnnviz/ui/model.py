@@ -138,14 +138,46 @@ def current_model() -> Model:
         label = f"the vectorized RNN (H = {v['model_h']}, seed {v['model_seed']}{suffix})"
         return Model(params, "vector", label)
     params = applied["params"] if applied else trained["params"]
-    return Model(core.copy_params(params), "trained", f"{trained['label']}{suffix}")
+    return Model(
+        core.copy_params(params), "trained", f"{trained['label']}{suffix}", _trained_notice()
+    )
+
+
+def _trained_scaling() -> core.Scaling:
+    """How the trained model (if it is the one shown) reads temperatures: raw, or standardised
+    with its training series' mean and std, as it was trained."""
+    trained = st.session_state.get(state.TRAINED_MODEL)
+    if state.values()["model"] != "trained" or not trained:
+        return core.Scaling.raw()
+    used = trained["settings"]
+    if used.get("scaling") != "standardised":
+        return core.Scaling.raw()
+    return core.Scaling(used["scale_mean"], used["scale_std"])
+
+
+def _trained_notice() -> str | None:
+    used = st.session_state[state.TRAINED_MODEL]["settings"]
+    notes = []
+    if used.get("scaling") == "standardised":
+        notes.append(
+            f"It was trained on standardised temperatures, so here x_t and the target are "
+            f"(T − {used['scale_mean']:.4g}) / {used['scale_std']:.4g}, as it reads them."
+        )
+    if used.get("seq_len", schema.SEQ_LEN) != schema.SEQ_LEN:
+        notes.append(
+            f"It was trained on {used['seq_len']}-day windows; here it reads this page's "
+            f"{schema.SEQ_LEN}-day windows (the same weights work for any length)."
+        )
+    return " ".join(notes) or None
 
 
 def current_example() -> Example:
-    """The chosen window of the session's series (the same on every page)."""
+    """The chosen window of the session's series (the same on every page), in the units the
+    shown model reads (see `_trained_scaling`)."""
     X, y = series.current_windows()  # (N, T), (N,)
     i = series.window_start()
-    return Example(x=X[i], target=float(y[i]), start=i)
+    scaling = _trained_scaling()
+    return Example(x=scaling.scale(X[i]), target=float(scaling.scale(y[i])), start=i)
 
 
 def run_window(model: Model, example: Example) -> Pass:

@@ -159,3 +159,21 @@ def test_trained_model_from_the_training_page_is_stepped_through():
     assert not at.warning
     assert ledger_text(at) == expected_lines(params, 0, 3)
     assert any("H = 3 after 10 epochs" in c.value for c in at.caption)
+
+
+def test_a_standardised_trained_model_reads_standardised_inputs():
+    params = core.init_params(3, 42)
+    scaling = core.Scaling.fit(core.weather_series())
+    settings = {
+        "scaling": "standardised",
+        "scale_mean": scaling.mean,
+        "scale_std": scaling.std,
+        "seq_len": 7,
+    }
+    trained = {"params": params, "settings": settings, "label": "H = 3, standardised"}
+    at = open_stepper({"model": "trained", "fstep": "3"}, trained=trained)
+    trace = core.forward(params, scaling.scale(X[0:1]))
+    lines = ledger.forward_lines(params, trace, float(scaling.scale(Y[0])), 3)
+    assert ledger_text(at) == "\n".join(line.text for line in lines)
+    notice = " ".join(w.value for w in at.warning)
+    assert "standardised temperatures" in notice and "7-day windows" in notice
