@@ -444,7 +444,13 @@ async def step_through(
             expect = after
         else:
             expect = shown(text, after)
-            bench.mismatch(idx, f"{page.kind}: after {action} expected {after}, shows {expect}")
+            missing = [part for part in after.texts() if part not in text]
+            near = [ln[:100] for ln in text.splitlines() if "Window: days" in ln or " of 6" in ln]
+            bench.mismatch(
+                idx,
+                f"{page.kind}: after {action} expected {after}; missing {missing}; the page "
+                f"says {near or '(none of it)'}",
+            )
         if n == 0 and after_first is not None:
             await after_first(pressed, expect)
 
@@ -1150,6 +1156,12 @@ def report(bench: Bench, sampler: Sampler, wall: float, own_cpu: float, log: str
         f"  everything else on this machine {share(max(0.0, others))}"
         + ("  <- other work competed for the cores" if others > 0.1 * wall else "")
     )
+    early = sum(c.served_early for c in bench.clients)
+    if early:
+        print(
+            f"  {early} protocol requests were served by a run the server reported as ended "
+            "'early for rerun' after drawing it (counted as served)"
+        )
     print(
         f"  protocol clients received {received / mb:.1f} MB in "
         f"{sum(c.messages_received for c in bench.clients)} messages and sent {reruns} reruns "

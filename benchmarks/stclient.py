@@ -12,8 +12,8 @@ package's `static/` bundle and checked against the frames a real Chromium sends)
   widget manager sends them all, with a button's `trigger_value` set for a click), the
   `fragment_id` when the clicked widget lives in a fragment, and the hashes of the messages it
   holds in its ForwardMsg cache (the server then sends `ref_hash` references instead);
-- a page change sends the target `page_script_hash`, an empty query string and only the widgets
-  app.py drew (the sidebar), exactly as a click on a sidebar link does;
+- a page change stops the fragment timers, then sends the target `page_script_hash`, an empty
+  query string and only the widgets app.py drew (the sidebar), exactly as a sidebar link does;
 - `auto_rerun` messages start a timer that reruns that fragment every `interval` seconds
   (`is_auto_rerun`), cleared by `stop_auto_rerun` and by every full run, as the frontend does;
 - `page_info_changed` updates the query string, as the browser's address bar.
@@ -170,6 +170,7 @@ class StClient:
         self.bytes_received = 0
         self.messages_received = 0
         self.reruns_sent = 0
+        self.served_early = 0  # requests served by a run that ended "early" or unannounced
         self._ws = None
         self._reader: asyncio.Task | None = None
         self._root = Node(block=True)
@@ -509,16 +510,32 @@ class StClient:
 
     async def _wait(self, sent: float, fragment_id: str | None, timeout: float) -> Run:
         """The first run started after `sent` that covers the request (a full run, or a run
-        of `fragment_id`) and finished, skipping runs that ended early for another rerun."""
+        of `fragment_id`) and finished.
+
+        A covering run that ended "early for rerun" still counts once the server has moved on
+        to a run that does not cover the request: the request was served by it (a fragment run
+        reports "early" when another fragment's poll is queued behind it, after drawing
+        everything).
+        """
+
+        def covers(run: Run) -> bool:
+            return not run.fragment_ids or bool(fragment_id and fragment_id in run.fragment_ids)
 
         def done() -> Run | None:
             if self.failure is not None:
                 raise ProtocolError(f"{self.name}: {self.failure}")
-            for run in self._runs:
-                if run.started < sent or run.status is None or run.status == FINISHED_EARLY:
+            runs = [r for r in self._runs if r.started >= sent]
+            for run, after in zip(runs, [*runs[1:], None]):  # noqa: B905 - one shorter
+                if not covers(run):
                     continue
-                if not run.fragment_ids or (fragment_id and fragment_id in run.fragment_ids):
+                if run.status is None:
+                    continue  # still running (a fragment run may start meanwhile)
+                if run.status != FINISHED_EARLY:
                     return run
+                if after is None or covers(after):
+                    continue  # rerun: wait for that one
+                self.served_early += 1
+                return run
             return None
 
         try:
@@ -527,7 +544,16 @@ class StClient:
                     while (run := done()) is None:
                         await self._finished.wait()
         except TimeoutError:
-            raise ClickTimeout(f"{self.name}: no finished run within {timeout:.0f} s") from None
+            since = [
+                f"{'fragment' if r.fragment_ids else 'full'}:"
+                f"{'running' if r.status is None else int(r.status)}@{r.started - sent:+.1f}s"
+                for r in self._runs
+                if r.started >= sent - 5
+            ]
+            raise ClickTimeout(
+                f"{self.name}: no finished run within {timeout:.0f} s (runs since: "
+                f"{', '.join(since) or 'none'})"
+            ) from None
         if run.status == FINISHED_COMPILE_ERROR:
             raise ProtocolError(f"{self.name}: compile error")
         return run
@@ -566,6 +592,9 @@ class StClient:
         """Click the sidebar link to another page; returns the latency."""
         if url_path not in self.pages:
             raise LookupError(f"{self.name}: no page {url_path!r} in {sorted(self.pages)}")
+        for _, task in self._timers.values():  # the frontend's onPageChange: cleanupAutoReruns
+            task.cancel()
+        self._timers.clear()
         self.query_string = ""  # a page change drops the query string; the app writes it back
         self.url_path = url_path
         states = self._widget_states(only_script=self.main_hash)

@@ -15,8 +15,13 @@ student's laptop, not on the server, and on a 2-core machine its ~0.5 core of re
 otherwise be charged to the page. Its CPU time is printed anyway, with the server's and the
 training worker's, so nothing is hidden. `--same-priority` measures without that.
 
+Streamlit's default `runner.postScriptGC = true` runs a full gc.collect() after every script run,
+including each poll of the live fragment; `--no-post-script-gc` measures the server with it off
+(the `[runner]` section of .streamlit/config.toml decides for the real server).
+
     .venv/bin/python benchmarks/training_page_overhead.py            # 3 repeats
     .venv/bin/python benchmarks/training_page_overhead.py --repeats 1 --same-priority
+    .venv/bin/python benchmarks/training_page_overhead.py --no-post-script-gc
 """
 
 from __future__ import annotations
@@ -122,11 +127,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--same-priority", action="store_true", help="do not renice Chromium")
+    parser.add_argument(
+        "--no-post-script-gc",
+        action="store_true",
+        help="run the server with runner.postScriptGC = false (no gc.collect() after every "
+        "script or fragment run; the live fragment runs a few times a second)",
+    )
     args = parser.parse_args()
 
     port = free_port()
     log = Path(tempfile.mkdtemp()) / "streamlit.log"
-    server = start_server(port, log)
+    env = {"STREAMLIT_RUNNER_POST_SCRIPT_GC": "false"} if args.no_post_script_gc else {}
+    server = start_server(port, log, extra_env=env)
     url = f"http://127.0.0.1:{port}"
     page_times, bare_times, server_cpu, bare_cpu = [], [], [], []
     try:
@@ -171,7 +183,10 @@ def main() -> None:
 
     page_s, bare_s = statistics.median(page_times), statistics.median(bare_times)
     priority = "same priority" if args.same_priority else "nice 19"
-    print(f"driver: real `streamlit run` server + headless Chromium ({priority}, Playwright)")
+    gc = "runner.postScriptGC = false" if args.no_post_script_gc else "the project's config"
+    print(
+        f"driver: real `streamlit run` server ({gc}) + headless Chromium ({priority}, Playwright)"
+    )
     print(
         f"default run, click → finished run on screen (median of {len(page_times)}): {page_s:.2f} s"
     )
