@@ -67,18 +67,12 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(REPO))
 
 from stclient import ClickTimeout, ProtocolError, StClient  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-dev-shm-usage",
-    "--no-first-run",
-]
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  (one set of browser flags)
+
 STEPPER, BPTT = "stepper", "bptt"
 LAST = 6  # both pages step 0 … T+1 with T = 5
 TITLES = {STEPPER: "2 · The RNN, step by step", BPTT: "3 · BPTT, step by step"}
