@@ -20,9 +20,11 @@ def ensure_run_through_app() -> None:
     `pages/` folder: it does if that folder exists and app.py has not yet called
     st.navigation. So if a fresh server's first visitor opens a deep link (/weather), the page
     runs without app.py and without the session's set-up. Switch the legacy mode off and rerun:
-    the rerun goes through app.py, which routes to the same page.
+    the rerun goes through app.py, which routes to the same page. Several sessions opening deep
+    links at once can race on that server-wide flag, so a session whose set-up is missing
+    reruns too.
     """
-    if PagesManager.uses_pages_directory:
+    if PagesManager.uses_pages_directory or state.SETTINGS not in st.session_state:
         PagesManager.uses_pages_directory = False
         st.rerun()
 

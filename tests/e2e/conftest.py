@@ -7,6 +7,7 @@ Modelled on Streamlit's own e2e suite: start the server on a free port, poll
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -57,6 +58,7 @@ def start_server(port: int, log_path: Path, extra_env: dict | None = None) -> su
         stdout=log,
         stderr=subprocess.STDOUT,
         env={**os.environ, **(extra_env or {})},
+        start_new_session=True,  # its own process group: stopping it stops its training workers
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -73,11 +75,14 @@ def start_server(port: int, log_path: Path, extra_env: dict | None = None) -> su
 
 
 def stop_server(proc: subprocess.Popen) -> None:
-    proc.terminate()
+    """Stop the server and everything it started (training pool workers and manager)."""
     try:
+        os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
-        proc.kill()
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
 
 
 @pytest.fixture(scope="session")
