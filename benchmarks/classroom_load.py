@@ -17,10 +17,11 @@ Design choices
   frames Chromium sends), keeps the element tree, answers the ForwardMsg cache and reruns
   `run_every` fragments on the frontend's timer, so the server does the same work for it. The
   Chromium pages keep the protocol clients honest: their latency includes the rendering.
-- Roles. Teacher: the first Chromium page opens a room (sidebar "Classroom") and steps like
-  everyone. Followers (the other Chromium pages and `--followers` protocol clients) join it,
-  follow the teacher's first move (the student panel polls every 2 s), then press "Explore on my
-  own" and step by themselves while their panel keeps polling. Trainers: the last `--trainers`
+- Roles. Teacher: session 0 (the first Chromium page, or a protocol client with --browsers 0)
+  opens a room (sidebar "Classroom") and steps like everyone. Followers (the other Chromium
+  pages and `--followers` protocol clients) join it, follow the teacher's first move (the
+  student panel polls every 2 s), then press "Explore on my own" and step by themselves while
+  their panel keeps polling. Trainers: the last `--trainers`
   protocol sessions open the training page with a distinct weight seed in the URL (?wseed=),
   press Train, and watch their run (the page polls several times a second while it runs, once a
   second while it waits in the queue) until it finishes (or, with --no-wait-training, until the
@@ -33,8 +34,9 @@ Design choices
   its own window and seed; a mismatch is a lost state (e.g. a reset to defaults, or another
   session's settings).
 - Latency: protocol client, from sending the click to the `script_finished` of the run that
-  covers it; Chromium, from the click to `data-test-script-state="notRunning"` with the expected
-  text on the page. The headline is p95 over the clicks of sessions that are not training, made
+  covers it (a run the server starts and then abandons for other runs is reported as such);
+  Chromium, from the click to `data-test-script-state="notRunning"` with the expected text on
+  the page. The headline is p95 over the clicks of sessions that are not training, made
   while at least one training was queued or running.
 - Idle baseline first: one protocol session alone on the server makes `--calibration` moves;
   its latency and the server CPU each move costs say what the server must do per click.
@@ -316,16 +318,55 @@ async def protocol_session(bench: Bench, idx: int, role: str, delay: float) -> N
         counted_open = True
         if not client.has_text(*expect.texts()):
             bench.mismatch(idx, f"on opening: expected {expect}, page shows {_summary(client)}")
+        after_first = None
+        if role == "teacher":
+            await client.click("Open a room (teacher)")
+            found = [m for t in client.texts() for m in ROOM_CODE_HTML.findall(t)]
+            if not found:
+                raise ProtocolError("teacher: no room code on screen")
+            bench.room_code.set_result(found[0])
+            bench.notes.append(f"the teacher (session {idx}, a protocol client) opened {found[0]}")
+            after_first = teacher_hand_over(bench)
         await bench.go.wait()
+        if role == "teacher":
+            await teacher_waits_for_followers(bench)
         if role == "follower":
             expect = await protocol_follow(bench, client, idx) or expect
-        await step_through(bench, idx, role, rng, expect, ProtocolPage(client))
+        await step_through(bench, idx, role, rng, expect, ProtocolPage(client), after_first)
     except (ProtocolError, ClickTimeout, LookupError, OSError) as err:
         bench.error(idx, _category(err), f"{type(err).__name__}: {err}")
     finally:
         if not counted_open:
             bench.opened()
+        if role == "teacher":
+            for future in (bench.room_code, bench.teacher_moved):
+                if not future.done():
+                    future.set_result(None)  # followers then step alone
         bench.stepper_finished()
+
+
+ROOM_CODE_HTML = re.compile(r">([A-Z2-9]{4})</div>")  # the teacher panel's large room code
+
+
+def teacher_hand_over(bench: Bench):
+    """After the teacher's first move: tell the followers, wait until they have followed it."""
+
+    async def after_first(pressed: float, now: Expect) -> None:
+        bench.teacher_moved.set_result((pressed, now))
+        if not await _wait_flag(bench.followed_event, 60):
+            bench.notes.append(
+                f"only {bench.followed} of {bench.followers_expected} followers "
+                "followed the teacher's first move within 60 s"
+            )
+
+    return after_first
+
+
+async def teacher_waits_for_followers(bench: Bench) -> None:
+    if not await _wait_flag(bench.joined_event, 60):
+        bench.notes.append(
+            f"only {bench.joined} of {bench.followers_expected} followers joined in 60 s"
+        )
 
 
 def _category(err: BaseException) -> str:
@@ -494,10 +535,9 @@ async def trainer_session(bench: Bench, idx: int, seed: int, delay: float) -> No
 
         watch = asyncio.create_task(client.wait_for(progress, bench.args.timeout))
         stop = asyncio.create_task(bench.stepping_done.wait())
-        while not watch.done():
-            await asyncio.wait({watch, stop}, return_when=asyncio.FIRST_COMPLETED)
-            if stop.done() and not bench.args.wait_training:
-                break
+        await asyncio.wait({watch, stop}, return_when=asyncio.FIRST_COMPLETED)
+        if not watch.done() and bench.args.wait_training:
+            await asyncio.wait({watch})  # the stepping is over: watch the training to its end
         if watch.done():
             watch.result()
             result.finished = time.monotonic()
@@ -627,21 +667,12 @@ async def chromium_session(bench: Bench, browser, idx: int, role: str, delay: fl
             if not CODE.match(code):
                 raise ProtocolError(f"teacher: no room code on screen ({code!r})")
             bench.room_code.set_result(code)
-            bench.notes.append(f"the teacher (session {idx}) opened room {code}")
-
-            async def after_first(pressed: float, now: Expect) -> None:
-                bench.teacher_moved.set_result((pressed, now))
-                if not await _wait_flag(bench.followed_event, 60):
-                    bench.notes.append(
-                        f"only {bench.followed} of {bench.followers_expected} followers "
-                        "followed the teacher's first move within 60 s"
-                    )
+            bench.notes.append(f"the teacher (session {idx}, a Chromium page) opened room {code}")
+            after_first = teacher_hand_over(bench)
 
         await bench.go.wait()
-        if role == "teacher" and not await _wait_flag(bench.joined_event, 60):
-            bench.notes.append(
-                f"only {bench.joined} of {bench.followers_expected} followers joined in 60 s"
-            )
+        if role == "teacher":
+            await teacher_waits_for_followers(bench)
         if role == "follower":
             expect = await chromium_follow(bench, chromium, idx) or expect
         await step_through(bench, idx, role, rng, expect, chromium, after_first)
@@ -910,20 +941,17 @@ async def scenario(bench: Bench, sampler: Sampler) -> None:
     args.browsers = n_browsers
     # Roles by session number: Chromium first (teacher, then followers), trainers last.
     roles: list[tuple[str, str]] = []  # (client, role)
+    # Session 0 is the teacher (a Chromium page if there is one); followers come next.
     for i in range(args.sessions):
-        if i < n_browsers:
-            roles.append(("chromium", "teacher" if i == 0 and args.presenter else "follower"))
-        elif i >= args.sessions - n_trainers:
-            roles.append(("protocol", "trainer"))
-        elif i < n_browsers + n_followers and args.presenter:
-            roles.append(("protocol", "follower"))
+        client = "chromium" if i < n_browsers else "protocol"
+        if i >= args.sessions - n_trainers and client == "protocol":
+            roles.append((client, "trainer"))
+        elif args.presenter and i == 0:
+            roles.append((client, "teacher"))
+        elif args.presenter and (i < n_browsers or i < n_browsers + n_followers):
+            roles.append((client, "follower"))
         else:
-            roles.append(("protocol", "stepper"))
-    if not args.presenter:
-        roles = [(c, "stepper" if r in ("teacher", "follower") else r) for c, r in roles]
-    if not any(r == "teacher" for _, r in roles) and args.presenter:
-        roles = [(c, "stepper" if r == "follower" else r) for c, r in roles]
-        bench.notes.append("no Chromium page to be the teacher: presenter mode not exercised")
+            roles.append((client, "stepper"))
     bench.followers_expected = sum(r == "follower" for _, r in roles)
     if bench.followers_expected == 0:
         bench.joined_event.set()
@@ -1005,8 +1033,8 @@ def report(bench: Bench, sampler: Sampler, wall: float, own_cpu: float, log: str
     count = Counter(roles)
     n_cpu = os.cpu_count() or 1
     print(f"classroom_load: {args.sessions} sessions on one server ({n_cpu} CPUs)")
-    chromium = [f"{n} {r}" for (c, r), n in sorted(count.items()) if c == "chromium"]
-    protocol = [f"{n} {r}s" for (c, r), n in sorted(count.items()) if c == "protocol"]
+    chromium = [f"{n} {r}{'s' * (n > 1)}" for (c, r), n in sorted(count.items()) if c == "chromium"]
+    protocol = [f"{n} {r}{'s' * (n > 1)}" for (c, r), n in sorted(count.items()) if c == "protocol"]
     print(f"  Chromium pages: {args.browsers} ({', '.join(chromium) or 'none'})")
     print(f"  protocol clients: {args.sessions - args.browsers} ({', '.join(protocol)})")
     print(

@@ -550,8 +550,19 @@ class StClient:
                 for r in self._runs
                 if r.started >= sent - 5
             ]
+            later = [r for r in self._runs if r.started >= sent]
+            abandoned = any(
+                covers(r) and r.status is None and any(o.started > r.started for o in later)
+                for r in later
+            )
+            what = (
+                "the server started the run and then went on to other runs without finishing "
+                "it (the page stays half updated)"
+                if abandoned
+                else "no finished run"
+            )
             raise ClickTimeout(
-                f"{self.name}: no finished run within {timeout:.0f} s (runs since: "
+                f"{self.name}: {what} within {timeout:.0f} s (runs since: "
                 f"{', '.join(since) or 'none'})"
             ) from None
         if run.status == FINISHED_COMPILE_ERROR:
