@@ -2,9 +2,10 @@
 
 Per-session state (role, code, token, what was last applied) lives in st.session_state; the
 rooms themselves are the server's one deliberate shared RoomStore (thread-safe, bounded,
-expiring, holding only settings). Following works by polling: a small fragment asks the room
-for its version every couple of seconds and, when the teacher has moved, queues the new screen
-for app.py to apply before any widget is drawn (widgets cannot be changed once drawn).
+expiring, holding only settings). Following works by polling: while a student follows, a small
+fragment asks the room for its version every couple of seconds and, when the teacher has moved,
+queues the new screen for app.py to apply before any widget is drawn (widgets cannot be changed
+once drawn). A student exploring alone has no poll at all.
 """
 
 from __future__ import annotations
@@ -95,9 +96,22 @@ def _join() -> None:
 
 def _set_following(on: bool) -> None:
     follow = st.session_state.get(FOLLOW)
-    if follow is not None:
-        follow["following"] = on
-        follow["version"] = -1 if on else follow["version"]
+    if follow is None:
+        return
+    follow["following"] = on
+    if on:
+        follow["version"] = -1  # take on the teacher's screen at once
+    else:
+        _stop_counting(follow)
+
+
+def _stop_counting(follow: dict) -> None:
+    """The teacher counts students who follow: one exploring alone leaves the count at once
+    rather than 15 s later (it stays in the room and may follow again)."""
+    try:
+        store().leave(follow["code"], st.session_state[FOLLOWER_ID])
+    except rooms.RoomError:
+        pass  # the room is gone: the next check says so
 
 
 def _leave() -> None:
@@ -109,6 +123,7 @@ def _leave() -> None:
 def classroom_sidebar(page_path: str) -> None:
     """Open/close a room as a teacher, or join/follow/leave one as a student."""
     st.session_state.setdefault(FOLLOWER_ID, uuid.uuid4().hex)
+    _check_room(page_path)  # before drawing: the teacher may have moved, or the room closed
     with st.sidebar.expander(
         "Classroom", expanded=TEACHER in st.session_state or FOLLOW in st.session_state
     ):
@@ -150,33 +165,22 @@ def _teacher_panel() -> None:
     )
     st.caption(
         f"Room code. {view.followers} student(s) following. Their screens follow yours: "
-        "page, settings and step."
+        "page, settings and step. Students exploring on their own are not counted until they "
+        "follow again."
     )
     st.button("Close the room", on_click=_close, width="stretch")
 
 
-@st.fragment(run_every=POLL_SECONDS)
 def _student_panel(page_path: str) -> None:
-    follow = st.session_state.get(FOLLOW)
-    if follow is None:
-        return
-    try:
-        view = store().view(follow["code"], st.session_state[FOLLOWER_ID])
-    except rooms.RoomError as err:
-        st.session_state.pop(FOLLOW, None)
-        st.warning(f"{err} You are on your own now.")
-        return
+    """Following: a fragment asks the room every 2 s whether the teacher moved. Exploring alone:
+    nothing polls, so a student working on their own costs the server no timer runs and their
+    clicks never queue behind a poll; the room is looked at again on their next full run."""
+    follow = st.session_state[FOLLOW]
     if follow["following"]:
-        if view.version != follow["version"]:
-            st.session_state[PENDING] = view
-            st.rerun(scope="app")
-        if (view.page, view.query) != _screen(page_path):
-            follow["following"] = False  # the student moved: exploring on their own
-    if follow["following"]:
-        st.success(f"Following room {view.code}.")
+        _following_status(page_path)
         st.button("Explore on my own", on_click=_set_following, args=(False,), width="stretch")
     else:
-        st.info(f"Room {view.code}: you are exploring on your own.")
+        st.info(f"Room {follow['code']}: you are exploring on your own.")
         st.button(
             "Follow the teacher again",
             on_click=_set_following,
@@ -185,6 +189,41 @@ def _student_panel(page_path: str) -> None:
             width="stretch",
         )
     st.button("Leave the room", on_click=_leave, width="stretch")
+
+
+def _check_room(page_path: str) -> None:
+    """Look at the followed room: queue the teacher's new screen (and rerun the app to show
+    it), notice that the student moved away from it, or drop a room that has closed."""
+    follow = st.session_state.get(FOLLOW)
+    if follow is None:
+        return
+    following = follow["following"]
+    try:
+        view = store().view(follow["code"], st.session_state[FOLLOWER_ID] if following else None)
+    except rooms.RoomError as err:
+        st.session_state.pop(FOLLOW, None)
+        st.session_state[ROOM_ERROR] = f"{err} You are on your own now."
+        return
+    if not following:
+        return
+    if view.version != follow["version"]:
+        st.session_state[PENDING] = view
+        st.rerun(scope="app")
+    if (view.page, view.query) != _screen(page_path):
+        follow["following"] = False  # the student moved: exploring on their own
+        _stop_counting(follow)
+
+
+@st.fragment(run_every=POLL_SECONDS)
+def _following_status(page_path: str) -> None:
+    """The poll: drawn only while the student follows (a full run without it stops the timer)."""
+    _check_room(page_path)
+    follow = st.session_state.get(FOLLOW)
+    if follow is None or not follow["following"]:
+        # The room closed, or the student moved on a page fragment (a BPTT or stepper click,
+        # which reruns only that fragment): redraw the sidebar, without this poll.
+        st.rerun(scope="app")
+    st.success(f"Following room {follow['code']}.")
 
 
 def page_for(url_path: str, pages: list[Any]) -> Any | None:

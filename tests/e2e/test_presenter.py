@@ -14,6 +14,8 @@ CODE = re.compile(r"^[A-Z2-9]{4}$")
 def test_student_follows_teacher_and_can_explore_alone(browser, app_url):
     teacher_ctx, student_ctx = browser.new_context(), browser.new_context()
     teacher, student = teacher_ctx.new_page(), student_ctx.new_page()
+    sent: list[object] = []  # what the student's page sends the server over its websocket
+    student.on("websocket", lambda ws: ws.on("framesent", lambda frame: sent.append(frame)))
     try:
         teacher.goto(f"{app_url}/weather")
         wait_idle(teacher)
@@ -48,16 +50,19 @@ def test_student_follows_teacher_and_can_explore_alone(browser, app_url):
         own.fill("9")
         own.press("Enter")
         expect(student.get_by_text("you are exploring on your own")).to_be_visible(timeout=15_000)
-        follow_again = student.get_by_role("button", name="Follow the teacher again")
-        follow_again.click()
-        try:
-            expect(student).to_have_url(re.compile(r"seed=5"), timeout=10_000)
-        except AssertionError:
-            # The button lives in a fragment redrawn every 2 s; on a loaded machine a click can
-            # land while it is being redrawn and be dropped, and a student would click again.
-            if follow_again.is_visible():
-                follow_again.click()
-            expect(student).to_have_url(re.compile(r"seed=5"), timeout=15_000)
+        # Exploring alone, the student's page sends the server nothing on a timer: no poll.
+        wait_idle(student)
+        before = len(sent)
+        student.wait_for_timeout(5_000)
+        assert len(sent) == before, f"{len(sent) - before} message(s) in 5 s exploring alone"
+
+        student.get_by_role("button", name="Follow the teacher again").click()
+        expect(student).to_have_url(re.compile(r"seed=5"), timeout=15_000)
+        expect(student.get_by_text(f"Following room {code}")).to_be_visible(timeout=15_000)
+        # ...while a following student polls (which also shows the listener above hears).
+        before = len(sent)
+        student.wait_for_timeout(5_000)
+        assert len(sent) > before, "no poll in 5 s while following"
         no_exception(teacher)
         no_exception(student)
     finally:
