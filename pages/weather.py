@@ -37,6 +37,7 @@ layout.chart(
     f"they are 0-based, so this window is `temps[{start}:{start + schema.SEQ_LEN}]` → "
     f"`temps[{start + schema.SEQ_LEN}]`. With {temps.shape[0]} days there are "
     f"{temps.shape[0] - schema.SEQ_LEN} windows.",
+    key="series",
 )
 
 if own is None and values["mu"] == 0 and stationarity.stationary:

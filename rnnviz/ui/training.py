@@ -25,7 +25,7 @@ from rnnviz import settings as schema
 from rnnviz.figures import training as figures
 from rnnviz.jobs import JobView
 from rnnviz.runs import CompareRequest, CompareResult, RunResult, TrainRequest
-from rnnviz.ui import compute, series, state
+from rnnviz.ui import compute, layout, series, state
 
 # Session-state keys, named once. Each job key holds a `Tracked` or nothing.
 RUN = "training_run"  # the main training run
@@ -501,34 +501,30 @@ def draw_main(job: Tracked) -> None:
     noise = dict(request.series).get("sigma")
     floor = noise**2 if noise and request.uploaded is None else None
     curve = np.asarray(job.total_loss, float) / count * scaler.std**2  # °C² per window
-    st.plotly_chart(
+    layout.chart(
         figures.loss_figure(
             [("mean loss per window", curve)],
             epochs=job.epochs,
             noise_floor=floor,
             max_points=LIVE_POINTS,
         ),
-        width="stretch",
-    )
-    st.caption(
         "The loss of each epoch, averaged over the windows (log scale), in °C². The tutorial "
         f"prints total_loss, the sum over all {count} windows: {count} times this. The dashed "
         "line is σ², the noise no predictor can foresee: far below it, a model fits the noise "
-        "of its training windows."
+        "of its training windows.",
+        key="training_loss",
     )
 
 
 def predictions(result: RunResult, job: Tracked) -> None:
     """Predictions vs truth across the whole series, for the model as it stands."""
     temps, X, _, _ = run_data(result.request)
-    st.plotly_chart(
-        figures.predictions_figure(temps, result.predict(X), result.request.seq_len),
-        width="stretch",
-    )
     epochs = int(np.asarray(result.total_loss).shape[0])
-    st.caption(
+    layout.chart(
+        figures.predictions_figure(temps, result.predict(X), result.request.seq_len),
         f"Orange: the model's prediction for each day from the {result.request.seq_len} days "
-        f"before it, on the same windows it trains on, after {epochs:,} epochs."
+        f"before it, on the same windows it trains on, after {epochs:,} epochs.",
+        key="predictions",
     )
     if job.active:
         st.button(
@@ -614,7 +610,9 @@ def tutorial_test(result: RunResult) -> None:
     prediction, truth = float(result.predict(X[:1])[0]), float(y[0])
     left, right = st.columns([2, 1])
     with left:
-        st.plotly_chart(figures.tutorial_test_figure(X[0], prediction, truth), width="stretch")
+        layout.chart(
+            figures.tutorial_test_figure(X[0], prediction, truth), None, key="tutorial_test"
+        )
     with right:
         st.metric(f"Prediction for day {seq_len + 1}", num(prediction))
         st.metric(f"True day {seq_len + 1}", num(truth))
@@ -642,7 +640,6 @@ def hidden_state(result: RunResult) -> None:
     index = min(state.values()["look"], count) - 1
     x = scaler.scale(X[index])  # what the network reads
     trace = core.forward(result.params, x[None, :])
-    st.plotly_chart(figures.hidden_state_figure(trace.h[0], x), width="stretch")
     prediction = float(scaler.unscale(trace.y_pred)[0])
     saturated = float(np.mean(np.abs(trace.h[0, 1:]) > 0.99))
     inputs = (
@@ -650,13 +647,15 @@ def hidden_state(result: RunResult) -> None:
         if result.request.scaling != "raw"
         else ("x_t are the raw temperatures")
     )
-    st.caption(
+    layout.chart(
+        figures.hidden_state_figure(trace.h[0], x),
         f"Window {index + 1}: days {index + 1}–{index + seq_len} in ({inputs}), prediction for "
         f"day {index + seq_len + 1}: {num(prediction)} (true {num(y[index])}). Each column is one "
         "timestep's h_t = tanh(a_t), with a_t = W_xh·x_t + W_hh·h_(t−1) + b_h the "
         "pre-activation; each row is one hidden unit. Deep colours near ±1 are saturated units, "
         f"where tanh is flat and passes almost no gradient: here {saturated:.0%} of the h_t "
-        "values are beyond ±0.99."
+        "values are beyond ±0.99.",
+        key="hidden_state",
     )
 
 
@@ -665,9 +664,9 @@ def weights(result: RunResult) -> None:
     tabs = st.tabs(list(core.PARAM_NAMES))
     for tab, name in zip(tabs, core.PARAM_NAMES, strict=True):
         with tab:
-            st.plotly_chart(
+            layout.chart(
                 figures.weights_figure(name, result.initial_params[name], result.params[name]),
-                width="stretch",
+                None,
                 key=f"weights_{name}",
             )
     st.caption(
@@ -739,17 +738,14 @@ def comparison_curves(job: Tracked, varies: str) -> None:
     curves = [(run_label(run, varies), losses[:, m] * scaler.std**2) for m, run in enumerate(runs)]
     noise = dict(runs[0].series).get("sigma")
     floor = noise**2 if noise and runs[0].uploaded is None else None
-    st.plotly_chart(
-        figures.loss_figure(curves, epochs=job.epochs, noise_floor=floor, max_points=LIVE_POINTS),
-        width="stretch",
-        key=f"curves_{varies}",
-    )
     what = "learning rate η" if varies == "lr" else "truncation depth k"
-    st.caption(
+    layout.chart(
+        figures.loss_figure(curves, epochs=job.epochs, noise_floor=floor, max_points=LIVE_POINTS),
         f"One line per run, the same start and data, only the {what} differs: the mean loss per "
         "window on the training windows (log scale, °C²), epoch by epoch. The dashed line is the "
         f"noise floor σ²; a loss far below it means the run fits the noise of its {X.shape[0]} "
-        "windows."
+        "windows.",
+        key=f"curves_{varies}",
     )
 
 
@@ -760,13 +756,14 @@ def gradient_norms(result: CompareResult, varies: str) -> None:
             result.runs, result.grad_norm_epochs, result.grad_norms, strict=True
         )
     ]
-    st.plotly_chart(figures.gradient_norm_figure(runs), width="stretch", key=f"norms_{varies}")
-    st.caption(
+    layout.chart(
+        figures.gradient_norm_figure(runs),
         "How strongly the loss pulls on each hidden state h_t, ‖∂L/∂h_t‖ averaged over the "
         "windows (colour: log10), measured every few epochs during training with full BPTT. "
         "Columns to the left are earlier days: where the colour fades, the gradient (and what "
         "the RNN can learn about those days) vanishes. Column 0 is h_0, which is never used to "
-        "update a weight."
+        "update a weight.",
+        key=f"norms_{varies}",
     )
 
 
@@ -870,16 +867,15 @@ def draw_truncation(job: Tracked) -> None:
         st.caption("Fresh data needs the generated series; with an uploaded series there is none.")
         st.dataframe(metrics_table(job, "truncate"), hide_index=True, width="stretch")
         return
-    st.plotly_chart(
+    layout.chart(
         figures.truncation_figure(
             results,
             noise_floor=reference.noise_floor,
             references={"best one-lag predictor": reference.one_lag},
         ),
-        width="stretch",
+        truncation_sentence(results, reference),
         key="truncation_bars",
     )
-    st.caption(truncation_sentence(results, reference))
     if job.result is not None:
         gradient_norms(job.result, "truncate")
 
@@ -965,7 +961,6 @@ def generalisation(result: RunResult) -> None:
         ("best one-lag predictor", base.one_lag, "baseline"),
         ('"tomorrow = today"', base.persistence, "baseline"),
     ]
-    st.plotly_chart(figures.generalisation_figure(bars, base.noise_floor), width="stretch")
     if np.isfinite(report.fresh_mse):
         gap = report.fresh_mse - base.noise_floor
         verdict = (
@@ -990,10 +985,12 @@ def generalisation(result: RunResult) -> None:
             "same regime: the gap between the two RNN bars is what it learned about its own "
             "noise."
         )
-    st.caption(
+    layout.chart(
+        figures.generalisation_figure(bars, base.noise_floor),
         f"Mean squared error in °C², all on the same {base.n_fresh:,} fresh windows except the "
         f"orange bar. {verdict}; the true AR(2) rule scores {base.true_ar2:.3f} on these days "
-        f"(sampling spread about ±0.005). {regime}"
+        f"(sampling spread about ±0.005). {regime}",
+        key="generalisation",
     )
 
 

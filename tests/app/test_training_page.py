@@ -287,3 +287,18 @@ def test_a_standardised_run_shows_its_loss_in_degrees_squared():
         result.scaler.mean,
         result.scaler.std,
     )
+
+
+def test_the_loss_curves_numbers_are_a_table_on_request():
+    at = open_page(hidden="3", epochs="25", wseed="21")
+    button(at, "Train").click().run()
+    result = finish(at).result
+    assert not any("trace" in d.value.columns for d in at.dataframe)  # off: no table is built
+    at.toggle(key="numbers:training_loss").set_value(True).run()
+    assert not at.exception
+    tables = [d.value for d in at.dataframe if "trace" in d.value.columns]
+    assert len(tables) == 1
+    loss = tables[0][tables[0]["trace"] == "mean loss per window"]
+    assert list(loss["x"]) == list(range(1, 26))  # one row per plotted epoch
+    assert np.isfinite(loss["y"]).all()
+    np.testing.assert_allclose(loss["y"], result.mean_loss * result.scaler.std**2)
