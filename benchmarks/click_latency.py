@@ -6,10 +6,10 @@ Each click is `AppTest.button(...).click().run()`: the widget callback and a rer
 timed from outside (so it includes AppTest's own polling, a few ms). Prints the median and the
 95th percentile over the clicks, alternating Next and Back around the middle of the timeline.
 
-On the BPTT page, ◀ and ▶ sit in a fragment (`st.fragment`): in a browser a click reruns only
-the timeline, not the gradient panels below it. AppTest always reruns the whole script, so the
-page's full rerun is an upper bound; the "timeline fragment" row times what a browser click
-really reruns, the fragment on its own.
+On both pages the step buttons sit in a fragment (`st.fragment`, rnnviz/ui/timelines.py): in a
+browser a click reruns only the timeline, not the controls and panels around it. AppTest always
+reruns the whole script, so the page's full rerun is an upper bound; the "timeline fragment"
+rows time what a browser click really reruns, the fragment on its own.
 """
 
 from __future__ import annotations
@@ -24,12 +24,20 @@ from streamlit.testing.v1 import AppTest
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
-def _fragment_script() -> None:
-    # What the BPTT page's fragment reruns on a ◀/▶ click (plus the session set-up).
-    from rnnviz.ui import model, state
+def _forward_fragment() -> None:
+    # What the stepper page's fragment reruns on a Next/Back click (plus the session set-up).
+    from rnnviz.ui import state, timelines
 
     state.init_session()
-    model.backward_timeline()
+    timelines.forward_timeline()
+
+
+def _backward_fragment() -> None:
+    # What the BPTT page's fragment reruns on a ◀/▶ click (plus the session set-up).
+    from rnnviz.ui import state, timelines
+
+    state.init_session()
+    timelines.backward_timeline()
 
 
 def time_clicks(at: AppTest, setting: str, clicks: int) -> list[float]:
@@ -59,13 +67,16 @@ def main() -> None:
 
     at = AppTest.from_file(APP, default_timeout=60).run()
     at.switch_page("pages/stepper.py").run()
-    report("stepper: Next/Back (full page)", time_clicks(at, "fstep", args.clicks))
+    report("stepper: Next/Back (full page, upper bound)", time_clicks(at, "fstep", args.clicks))
+
+    forward = AppTest.from_function(_forward_fragment, default_timeout=60).run()
+    report("stepper: Next/Back (timeline fragment)", time_clicks(forward, "fstep", args.clicks))
 
     at.switch_page("pages/bptt.py").run()
     report("bptt: ▶/◀ (full page, upper bound)", time_clicks(at, "bstep", args.clicks))
 
-    fragment = AppTest.from_function(_fragment_script, default_timeout=60).run()
-    report("bptt: ▶/◀ (timeline fragment)", time_clicks(fragment, "bstep", args.clicks))
+    backward = AppTest.from_function(_backward_fragment, default_timeout=60).run()
+    report("bptt: ▶/◀ (timeline fragment)", time_clicks(backward, "bstep", args.clicks))
 
     vector = AppTest.from_file(APP, default_timeout=60)
     vector.query_params["model"] = "vector"

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from rnnviz import ledger
-from rnnviz.ui import bptt_panels, layout, model
+from rnnviz.ui import bptt_panels, layout, model, timelines
 
 layout.page_header(
     "3 · BPTT, step by step",
@@ -13,15 +13,9 @@ layout.page_header(
     "t = 5 … 1, carrying **dh_next = dL/dh_t** from each day to the day before. Here a_t is the "
     "pre-activation (the tutorial's `raw`) and da_t = dL/da_t (the tutorial's `dtanh`).",
 )
-chosen, example = model.current_model(), model.current_example()
 with st.expander("The window and the model (shared with page 2)"):
     model.model_controls()
-if chosen.notice:
-    st.warning(chosen.notice, icon=":material/science:")
-try:
-    run = model.run_window(chosen, example)
-except ValueError as err:
-    model.stop_with_error(err)
+chosen, example, run = model.page_pass()
 st.caption(
     f"{model.model_summary(chosen, example)} Its finished forward pass, as on page 2: "
     f"y = {ledger.num(run.trace.y_pred[0])}, target = {ledger.num(example.target)}, "
@@ -30,7 +24,7 @@ st.caption(
 
 st.subheader("Gradients flowing backward")
 # A fragment: ◀, ▶ and the Play toggle rerun only the timeline, not the panels below.
-st.fragment(model.backward_timeline)()
+st.fragment(timelines.backward_timeline)()
 
 bptt_panels.vanishing_panel(chosen.params)
 bptt_panels.gradcheck_panel(chosen.params, example.x, example.target)

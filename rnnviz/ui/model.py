@@ -1,5 +1,5 @@
-"""The model and window the stepper and BPTT pages share: controls, the forward and backward pass of
-the chosen window, the step buttons and the ledger display.
+"""The model and window the stepper and BPTT pages share: controls, and the forward and backward
+pass of the chosen window (rnnviz/ui/timelines.py steps through them).
 
 Everything a link must reproduce is a setting (rnnviz/settings.py: MODEL, STEPPER, BPTT), so both
 pages always look at the same window and the same model: the BPTT page starts from the finished
@@ -12,13 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
-from rnnviz import core, ledger
+from rnnviz import core
 from rnnviz import settings as schema
-from rnnviz.figures.unrolled import backward_animation, unrolled_backward
-from rnnviz.ui import presenter, series, state
+from rnnviz.ui import series, state
 
 # Session-state key, named once: SGD steps applied (on the BPTT page) to a vectorized or trained
 # model, which no link can carry. A dict: "base" (which model they apply to), "params", "steps".
@@ -197,6 +195,20 @@ def stop_with_error(err: ValueError) -> None:
     st.stop()
 
 
+def page_pass() -> tuple[Model, Example, Pass]:
+    """The shown model, window and pass, for the top of the stepper and BPTT pages: shows the
+    model's notice (a trained model, stepped in its own units), or, if the model cannot run,
+    the core's sentence in place of the rest of the page."""
+    chosen, example = current_model(), current_example()
+    if chosen.notice:
+        st.warning(chosen.notice, icon=":material/science:")
+    try:
+        return chosen, example, run_window(chosen, example)
+    except ValueError as err:
+        stop_with_error(err)
+        raise  # not reached: st.stop ends the run
+
+
 # --- Controls ---------------------------------------------------------------------------------
 def _reinitialise() -> None:
     """Back to the tutorial's random start for the current seed (a button callback)."""
@@ -345,129 +357,3 @@ def model_summary(model: Model, example: Example) -> str:
         f"Window: days {example.first_day}–{example.first_day + T - 1} → day "
         f"{example.target_day}; model: {model.label}."
     )
-
-
-# --- Stepping ---------------------------------------------------------------------------------
-def current_step(name: str, last: int) -> int:
-    """The step stored in setting `name`, within 0 … last."""
-    return int(min(max(state.values()[name], 0), last))
-
-
-def _go(name: str, step: int) -> None:
-    state.set_values({name: step})
-
-
-def step_buttons(name: str, last: int, *, forward: bool) -> int:
-    """The step buttons for setting `name` (0 … last); returns the current step.
-
-    Forward: ◀ Back, Next ▶, Reset, Run to end. Backward: ◀ and ▶. Each button only changes the
-    step in the settings (callbacks), so Back after Next shows exactly the previous screen.
-    """
-    step = current_step(name, last)
-    if forward:
-        cols = st.columns([1, 1, 1, 1, 3])
-        buttons = [
-            ("◀ Back", "back", step - 1, step == 0, "One day back."),
-            ("Next ▶", "next", step + 1, step == last, "Compute the next step."),
-            ("Reset", "reset", 0, step == 0, "Back to h_0 = 0, before day 1."),
-            ("Run to end", "end", last, step == last, "Every day, then y and the loss."),
-        ]
-    else:
-        cols = st.columns([1, 1, 5])
-        buttons = [
-            ("◀", "back", step - 1, step == 0, "One backward step back."),
-            ("▶", "next", step + 1, step == last, "The next backward step."),
-        ]
-    for col, (label, suffix, target, disabled, help_text) in zip(
-        cols[: len(buttons)], buttons, strict=True
-    ):
-        with col:
-            st.button(
-                label,
-                key=f"{name}:{suffix}",
-                on_click=_go,
-                args=(name, target),
-                disabled=disabled,
-                help=help_text,
-                width="stretch",
-            )
-    with cols[-1]:
-        st.caption(f"Step {step} of {last}")
-    return step
-
-
-def show_ledger(title: str, lines: list[ledger.LedgerLine]) -> None:
-    """The current step's ledger lines, and their numbers at full precision in an expander."""
-    st.markdown(f"**{title}**")
-    st.code("\n".join(line.text for line in lines), language=None, wrap_lines=True)
-    exact = [(k, v) for line in lines for k, v in line.exact.items()]
-    if exact:
-        with st.expander("These numbers at full precision"):
-            rows = {}
-            for symbol, value in exact:
-                rows[symbol] = (
-                    f"{value:.17g}"
-                    if isinstance(value, float)
-                    else "[" + ", ".join(f"{v:.17g}" for v in value) + "]"
-                )
-            st.dataframe(
-                pd.DataFrame({"quantity": list(rows), "value": list(rows.values())}),
-                hide_index=True,
-                width="stretch",
-            )
-
-
-# --- The BPTT page's timeline -----------------------------------------------------------------
-def backward_timeline() -> None:
-    """The backward pass of the shared window and model, in step mode or play mode.
-
-    Step mode: ◀ ▶ and the picture and ledger of one step, rendered here. Play mode: a Plotly
-    animation that runs in the browser, each frame carrying its ledger lines. The page runs this
-    as a fragment, so a step recomputes only this part; it keeps the URL in step itself.
-    """
-    chosen, example = current_model(), current_example()
-    try:
-        run = run_window(chosen, example)
-    except ValueError:
-        return  # the page above has already shown the core's sentence
-    T = example.x.shape[0]
-    state.bound_widget(BY_NAME["play"], st.toggle)
-
-    def lines(step: int) -> list[ledger.LedgerLine]:
-        return ledger.backward_lines(chosen.params, run.trace, run.result, example.target, step)
-
-    if state.values()["play"]:
-        ledgers = [
-            (ledger.backward_title(s, T), [line.text for line in lines(s)]) for s in range(T + 2)
-        ]
-        st.plotly_chart(
-            backward_animation(
-                run.trace, run.result, example.target, ledgers, first_day=example.first_day
-            ),
-            width="stretch",
-            key="backward_animation",
-        )
-        st.caption(
-            "Press ▶ Play: the animation runs in your browser, each frame with its own ledger "
-            "lines. Drag the slider to any step; switch the toggle off to step with ◀ ▶ instead."
-        )
-    else:
-        step = step_buttons("bstep", T + 1, forward=False)
-        st.plotly_chart(
-            unrolled_backward(
-                run.trace, run.result, example.target, step, first_day=example.first_day
-            ),
-            width="stretch",
-            key="unrolled_backward",
-        )
-        show_ledger(ledger.backward_title(step, T), lines(step))
-    st.caption(
-        "Each arrow carries a gradient right to left: dL/dy out of the loss, then dL/dh_t into "
-        "each day's memory. Width and colour show its size on a log scale (one scale for the "
-        "whole pass), so a gradient that shrinks at every step back thins and pales."
-        + (f" {ledger.vector_note(chosen.hidden_size)}" if chosen.hidden_size > 1 else "")
-    )
-    # A fragment rerun skips what app.py does after the page: keep the URL (and, for a teacher
-    # presenting, the classroom) in step here.
-    state.sync_url()
-    presenter.publish("bptt")

@@ -177,3 +177,20 @@ def test_a_standardised_trained_model_reads_standardised_inputs():
     assert ledger_text(at) == "\n".join(line.text for line in lines)
     notice = " ".join(w.value for w in at.warning)
     assert "standardised temperatures" in notice and "7-day windows" in notice
+
+
+def test_numbers_behind_the_ledger_and_charts_are_built_only_on_request(stepper):
+    click(stepper, "next")
+    click(stepper, "next")
+    assert len(stepper.dataframe) == 0  # toggles off: no table is built or sent
+    stepper.toggle(key="numbers:forward_ledger").set_value(True).run()
+    table = stepper.dataframe[0].value
+    trace = core.forward(core.init_params(1, 0), X[:1])
+    exact = dict(zip(table["quantity"], table["value"], strict=True))
+    assert float(exact["a_2"]) == trace.a[0, 1, 0]  # 17 digits: the engine's value, exactly
+    assert float(exact["h_2"]) == trace.h[0, 2, 0]
+    stepper.toggle(key="numbers:heatmap").set_value(True).run()
+    heat = stepper.dataframe[1].value
+    assert len(heat) == T + 1 and set(heat.columns) >= {"x", "y", "z"}  # h_0 … h_5, H = 1
+    click(stepper, "next")
+    assert len(stepper.dataframe) == 2  # a student's open tables stay open as they step

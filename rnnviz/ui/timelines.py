@@ -1,0 +1,219 @@
+"""Stepping through the shared window's pass: the stepper's forward timeline and the BPTT page's
+backward timeline, with their step buttons and ledgers.
+
+Each page runs its timeline as a fragment, so a step button reruns only the timeline (about
+half the server time of a whole page) and not the page's controls and panels. A fragment rerun
+skips what app.py does after the page, so each timeline keeps the URL, and a presenting
+teacher's room, in step itself.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from rnnviz import ledger
+from rnnviz.figures.stepper import hidden_heatmap, tanh_figure
+from rnnviz.figures.unrolled import backward_animation, unrolled_backward, unrolled_forward
+from rnnviz.ui import layout, model, presenter, state
+
+
+# --- Steps and ledgers ------------------------------------------------------------------------
+def current_step(name: str, last: int) -> int:
+    """The step stored in setting `name`, within 0 … last."""
+    return int(min(max(state.values()[name], 0), last))
+
+
+def _go(name: str, step: int) -> None:
+    state.set_values({name: step})
+
+
+def step_buttons(name: str, last: int, *, forward: bool) -> int:
+    """The step buttons for setting `name` (0 … last); returns the current step.
+
+    Forward: ◀ Back, Next ▶, Reset, Run to end. Backward: ◀ and ▶. Each button only changes the
+    step in the settings (callbacks), so Back after Next shows exactly the previous screen.
+    """
+    step = current_step(name, last)
+    if forward:
+        cols = st.columns([1, 1, 1, 1, 3])
+        buttons = [
+            ("◀ Back", "back", step - 1, step == 0, "One day back."),
+            ("Next ▶", "next", step + 1, step == last, "Compute the next step."),
+            ("Reset", "reset", 0, step == 0, "Back to h_0 = 0, before day 1."),
+            ("Run to end", "end", last, step == last, "Every day, then y and the loss."),
+        ]
+    else:
+        cols = st.columns([1, 1, 5])
+        buttons = [
+            ("◀", "back", step - 1, step == 0, "One backward step back."),
+            ("▶", "next", step + 1, step == last, "The next backward step."),
+        ]
+    for col, (label, suffix, target, disabled, help_text) in zip(
+        cols[: len(buttons)], buttons, strict=True
+    ):
+        with col:
+            st.button(
+                label,
+                key=f"{name}:{suffix}",
+                on_click=_go,
+                args=(name, target),
+                disabled=disabled,
+                help=help_text,
+                width="stretch",
+            )
+    with cols[-1]:
+        st.caption(f"Step {step} of {last}")
+    return step
+
+
+def _exact_table(lines: list[ledger.LedgerLine]) -> pd.DataFrame:
+    """The ledger's quantities at full precision (17 significant digits), one row each."""
+    rows = {}
+    for line in lines:
+        for symbol, value in line.exact.items():
+            rows[symbol] = (
+                f"{value:.17g}"
+                if isinstance(value, float)
+                else "[" + ", ".join(f"{v:.17g}" for v in value) + "]"
+            )
+    return pd.DataFrame({"quantity": list(rows), "value": list(rows.values())})
+
+
+def show_ledger(title: str, lines: list[ledger.LedgerLine], key: str) -> None:
+    """The current step's ledger lines, and their numbers at full precision on request."""
+    st.markdown(f"**{title}**")
+    st.code("\n".join(line.text for line in lines), language=None, wrap_lines=True)
+    if any(line.exact for line in lines):
+        layout.numbers(lambda: _exact_table(lines), key, "These numbers at full precision")
+
+
+# --- The stepper page's timeline --------------------------------------------------------------
+def forward_timeline() -> None:
+    """The forward pass of the shared window and model, one step at a time: ◀ Back / Next ▶,
+    the unrolled network, the step's ledger, and (after the last day) y and the loss, then the
+    tanh curve and the memory heatmap up to this step."""
+    shown = _shown_pass()
+    if shown is None:
+        return
+    chosen, example, run = shown
+    T = example.x.shape[0]
+
+    step = step_buttons("fstep", T + 1, forward=True)
+    st.plotly_chart(
+        unrolled_forward(
+            run.trace, example.target, run.result.loss, step, first_day=example.first_day
+        ),
+        width="stretch",
+        key="unrolled_forward",
+    )
+    st.caption(
+        "The same cell, drawn once per day: blue boxes are the inputs x_t (days counted from 1), "
+        "circles the hidden states h_t, filled once computed; a thick black outline marks this "
+        "step. Every arrow into h_t uses the same W_xh and W_hh. Hover a node for its full "
+        "precision."
+        + (" For H > 1 a node shows ‖h_t‖, the vector's length." if chosen.hidden_size > 1 else "")
+    )
+
+    st.subheader("The chain-rule ledger")
+    lines = ledger.forward_lines(chosen.params, run.trace, example.target, step)
+    show_ledger(ledger.forward_title(step, T), lines, "forward_ledger")
+    st.caption(
+        "Each number is the engine's value rounded to 4 significant digits, so the rounded terms "
+        "need not add up to the rounded total in the last digit. Negative numbers are in "
+        "parentheses."
+        + (f" {ledger.vector_note(chosen.hidden_size)}" if chosen.hidden_size > 1 else "")
+    )
+
+    if step == T + 1:
+        y, loss = float(run.trace.y_pred[0]), run.result.loss
+        cols = st.columns(3)
+        cols[0].metric("Prediction y", ledger.num(y))
+        cols[1].metric(f"Target (day {example.target_day})", ledger.num(example.target))
+        cols[2].metric("Loss (y − target)²", ledger.num(loss))
+        st.info(
+            "Look at the y line: how much of y comes from the memory, W_hy·h_T, and how much "
+            "from the bias b_y? Page 3 sends this loss back through time to find how each of "
+            "the five parameters should change.",
+            icon=":material/arrow_forward:",
+        )
+
+    left, right = st.columns(2)
+    with left:
+        layout.chart(
+            tanh_figure(run.trace, step),
+            "h_t = tanh(a_t) squashes the pre-activation into −1 … 1. Where the curve is flat "
+            "(|a_t| above about 2), h_t barely changes with a_t: remember this on the BPTT page.",
+            key="tanh",
+        )
+    with right:
+        layout.chart(
+            hidden_heatmap(run.trace, step),
+            "The memory as a picture: one column h_t per step, one row per hidden unit, filled "
+            "as the days are read. Blue is negative, vermillion positive, white 0.",
+            key="heatmap",
+        )
+    state.sync_url()
+    presenter.publish("stepper")
+
+
+# --- The BPTT page's timeline -----------------------------------------------------------------
+def backward_timeline() -> None:
+    """The backward pass of the shared window and model, in step mode or play mode.
+
+    Step mode: ◀ ▶ and the picture and ledger of one step, rendered here. Play mode: a Plotly
+    animation that runs in the browser, each frame carrying its ledger lines.
+    """
+    shown = _shown_pass()
+    if shown is None:
+        return
+    chosen, example, run = shown
+    T = example.x.shape[0]
+    state.bound_widget(model.BY_NAME["play"], st.toggle)
+
+    def lines(step: int) -> list[ledger.LedgerLine]:
+        return ledger.backward_lines(chosen.params, run.trace, run.result, example.target, step)
+
+    if state.values()["play"]:
+        ledgers = [
+            (ledger.backward_title(s, T), [line.text for line in lines(s)]) for s in range(T + 2)
+        ]
+        st.plotly_chart(
+            backward_animation(
+                run.trace, run.result, example.target, ledgers, first_day=example.first_day
+            ),
+            width="stretch",
+            key="backward_animation",
+        )
+        st.caption(
+            "Press ▶ Play: the animation runs in your browser, each frame with its own ledger "
+            "lines. Drag the slider to any step; switch the toggle off to step with ◀ ▶ instead."
+        )
+    else:
+        step = step_buttons("bstep", T + 1, forward=False)
+        st.plotly_chart(
+            unrolled_backward(
+                run.trace, run.result, example.target, step, first_day=example.first_day
+            ),
+            width="stretch",
+            key="unrolled_backward",
+        )
+        show_ledger(ledger.backward_title(step, T), lines(step), "backward_ledger")
+    st.caption(
+        "Each arrow carries a gradient right to left: dL/dy out of the loss, then dL/dh_t into "
+        "each day's memory. Width and colour show its size on a log scale (one scale for the "
+        "whole pass), so a gradient that shrinks at every step back thins and pales."
+        + (f" {ledger.vector_note(chosen.hidden_size)}" if chosen.hidden_size > 1 else "")
+    )
+    state.sync_url()
+    presenter.publish("bptt")
+
+
+def _shown_pass() -> tuple[model.Model, model.Example, model.Pass] | None:
+    """The page's model, window and pass again (cheap: one window); None if the model cannot
+    run, which the page above has already said in a sentence."""
+    chosen, example = model.current_model(), model.current_example()
+    try:
+        return chosen, example, model.run_window(chosen, example)
+    except ValueError:
+        return None
