@@ -20,8 +20,8 @@ Design choices
 - Roles. Teacher: session 0 (the first Chromium page, or a protocol client with --browsers 0)
   opens a room (sidebar "Classroom") and steps like everyone. Followers (the other Chromium
   pages and `--followers` protocol clients) join it, follow the teacher's first move (the
-  student panel polls every 2 s), then press "Explore on my own" and step by themselves while
-  their panel keeps polling. Trainers: the last `--trainers`
+  student panel polls every 2 s), then press "Explore on my own" and step by themselves (the
+  panel polls only while a student follows). Trainers: the last `--trainers`
   protocol sessions open the training page with a distinct weight seed in the URL (?wseed=),
   press Train, and watch their run (the page polls several times a second while it runs, once a
   second while it waits in the queue) until it finishes (or, with --no-wait-training, until the
@@ -29,10 +29,10 @@ Design choices
   seconds (`--cold`: all at once on the fresh server).
 - Stepping: each session opens /stepper with its own window and model seed in the URL and makes
   `--clicks` moves with a random think time around `--think` s: Next/Back/Reset/Run to end on the
-  stepper, ▶/◀ on the BPTT page (a fragment rerun), and page changes through the sidebar. After
-  every move the page must show the page title, "Step k of 6" with the k this client expects and
-  its own window and seed; a mismatch is a lost state (e.g. a reset to defaults, or another
-  session's settings).
+  stepper and ▶/◀ on the BPTT page (both fragment reruns), and page changes through the sidebar.
+  After every move the page must show the page title, "Step k of 6" with the k this client
+  expects and its own window and seed; a mismatch is a lost state (e.g. a reset to defaults, or
+  another session's settings).
 - Latency: protocol client, from sending the click to the `script_finished` of the run that
   covers it (a run the server starts and then abandons for other runs is reported as such);
   Chromium, from the click to `data-test-script-state="notRunning"` with the expected text on
@@ -1058,7 +1058,7 @@ def report(bench: Bench, sampler: Sampler, wall: float, own_cpu: float, log: str
     if bench.calibration:
         print("Idle baseline: one session alone on the server before the room arrives")
         for what, label in (
-            ("step", "stepper button (full rerun)"),
+            ("step", "stepper button (fragment rerun)"),
             ("fragment", "BPTT ◀/▶ (fragment rerun)"),
             ("page", "page change (sidebar link)"),
         ):
@@ -1076,7 +1076,7 @@ def report(bench: Bench, sampler: Sampler, wall: float, own_cpu: float, log: str
     for kind in ("protocol", "chromium"):
         print(line(f"  {kind} clients", [c.latency for c in not_training if c.client == kind]))
     for what, label in (
-        ("step", "  stepper button (full rerun)"),
+        ("step", "  stepper button (fragment rerun)"),
         ("fragment", "  BPTT ◀/▶ (fragment rerun)"),
         ("page", "  page change (sidebar link)"),
     ):
