@@ -200,6 +200,7 @@ class Click:
     action: str  # "step" (stepper), "fragment" (BPTT ▶/◀), "page" (sidebar link)
     latency: float
     training: bool  # at least one training queued or running when it was made
+    pressed: float = 0.0  # time.monotonic() of the click
 
 
 @dataclass
@@ -473,7 +474,7 @@ async def step_through(
             timeouts = 0
         if latency is not None:
             what = "page" if action[0] == "nav" else ("fragment" if expect.page == BPTT else "step")
-            bench.clicks.append(Click(idx, page.kind, role, what, latency, training))
+            bench.clicks.append(Click(idx, page.kind, role, what, latency, training, pressed))
         text = await page.text()
         if all(part in text for part in after.texts()):
             expect = after
@@ -1081,6 +1082,16 @@ def report(bench: Bench, sampler: Sampler, wall: float, own_cpu: float, log: str
         ("page", "  page change (sidebar link)"),
     ):
         print(line(label, [c.latency for c in not_training if c.action == what]))
+    if bench.stepping_start:
+        slowest = sorted(not_training, key=lambda c: c.latency, reverse=True)[:8]
+        print(
+            "  slowest: "
+            + ", ".join(
+                f"{c.latency:.2f} s ({c.client} {c.action} at "
+                f"{c.pressed - bench.stepping_start:+.0f} s)"
+                for c in slowest
+            )
+        )
     if bench.stepping_start and bench.stepping_end and bench.stepping_end > bench.stepping_start:
         span = bench.stepping_end - bench.stepping_start
         print(f"  stepping phase {span:.1f} s, {len(not_training) / span:.1f} clicks/s server-wide")

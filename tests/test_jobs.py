@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 import numpy as np
@@ -99,6 +100,17 @@ def test_cache_is_bounded_in_entries_and_bytes():
     small.put(results[1])
     entries, size = small.stats()
     assert entries == 1 and size <= small.max_bytes
+
+
+def test_workers_train_at_a_lower_cpu_priority_than_the_server(pool):
+    job_id, _ = pool.submit(TrainRequest(series=SERIES, hidden_size=2, epochs=2, seed=7))
+    assert wait_for(pool, job_id).state == "done"
+    workers = list(pool._executor._processes)  # noqa: SLF001 - the pids, only for this check
+    assert workers
+    server = os.getpriority(os.PRIO_PROCESS, 0)
+    for pid in workers:
+        assert os.getpriority(os.PRIO_PROCESS, pid) == min(19, server + pool.niceness)
+    assert pool.niceness >= 10
 
 
 def test_workers_do_not_rerun_the_servers_main_script(tmp_path):
