@@ -234,6 +234,9 @@ class Bench:
     calibration: list[tuple[str, float, float]] = field(default_factory=list)  # kind, s, cpu s
     stepping_start: float | None = None
     stepping_end: float | None = None
+    # (when, seconds) the load generator's own event loop was late by more than LAG_REPORTED:
+    # every client's timestamps wait for the loop, so a late loop inflates their latencies.
+    loop_lags: list[tuple[float, float]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.first_open = asyncio.Event()
@@ -1092,6 +1095,16 @@ def report(bench: Bench, sampler: Sampler, wall: float, own_cpu: float, log: str
                 for c in slowest
             )
         )
+    if bench.stepping_start:
+        lags = [(t - bench.stepping_start, late) for t, late in bench.loop_lags]
+        print(
+            f"  load generator's event loop late by > {LAG_REPORTED:.1f} s: {len(lags)} time(s)"
+            + (
+                ": " + ", ".join(f"{late:.2f} s at {t:+.0f} s" for t, late in lags[:8])
+                if lags
+                else ""
+            )
+        )
     if bench.stepping_start and bench.stepping_end and bench.stepping_end > bench.stepping_start:
         span = bench.stepping_end - bench.stepping_start
         print(f"  stepping phase {span:.1f} s, {len(not_training) / span:.1f} clicks/s server-wide")
@@ -1262,13 +1275,29 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
+LAG_TICK, LAG_REPORTED = 0.02, 0.1
+
+
+async def watch_loop(bench: Bench) -> None:
+    """Record when this process's event loop runs late (it parses every client's messages)."""
+    while True:
+        before = time.monotonic()
+        await asyncio.sleep(LAG_TICK)
+        late = time.monotonic() - before - LAG_TICK
+        if late > LAG_REPORTED:
+            bench.loop_lags.append((before, late))
+
+
 async def amain(args: argparse.Namespace, url: str, sampler: Sampler) -> Bench:
     bench = Bench(url, args)
+    watcher = asyncio.create_task(watch_loop(bench))
     try:
         async with asyncio.timeout(args.timeout):
             await scenario(bench, sampler)
     except TimeoutError:
         bench.error(-1, "timeout", f"the whole benchmark hit its {args.timeout:.0f} s limit")
+    finally:
+        watcher.cancel()
     return bench
 
 
