@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from rnnviz.ui import layout, presenter, series, state
+from rnnviz.ui import layout, presenter, series, server, state
 
+server.freeze_startup_objects()
 st.set_page_config(
     page_title="rnnviz: RNNs and BPTT, step by step",
     page_icon=":material/autorenew:",
