@@ -17,6 +17,10 @@ Design choices
   frames Chromium sends), keeps the element tree, answers the ForwardMsg cache and reruns
   `run_every` fragments on the frontend's timer, so the server does the same work for it. The
   Chromium pages keep the protocol clients honest: their latency includes the rendering.
+- Priorities. In a classroom the browsers run on the students' laptops; here they share the
+  server's 2 cores. So the load generator runs at nice 5 (`--load-nice`): when the cores are
+  busy, the server's work comes first, then the browsers' rendering, then training (the app
+  runs its training workers at nice 10). `--load-nice 0` makes the load generator an equal.
 - Roles. Teacher: session 0 (the first Chromium page, or a protocol client with --browsers 0)
   opens a room (sidebar "Classroom") and steps like everyone. Followers (the other Chromium
   pages and `--followers` protocol clients) join it, follow the teacher's first move (the
@@ -1189,6 +1193,10 @@ def report(bench: Bench, sampler: Sampler, wall: float, own_cpu: float, log: str
 
     print(f"CPU over {wall:.0f} s wall ({n_cpu} cores = {n_cpu * wall:.0f} core-s):")
     print(
+        f"  priorities (nice): server 0, its training workers 10, load generator "
+        f"{args.load_nice}"
+    )
+    print(
         f"  server process {share(server_cpu)}, about {1000 * server_cpu / max(1, handled):.0f} "
         f"ms per rerun it served ({handled} reruns)"
     )
@@ -1258,6 +1266,14 @@ def parse_args() -> argparse.Namespace:
         metavar="--OPTION=VALUE",
         help="an extra `streamlit run` flag to try, e.g. --server-flag=--runner.postScriptGC=false",
     )
+    parser.add_argument(
+        "--load-nice",
+        type=int,
+        default=5,
+        help="CPU niceness of the load generator (this process, its protocol clients, Chromium "
+        "and the Playwright driver); the server runs at 0 and its training workers at 10. "
+        "0: the load generator competes with the server as an equal",
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed of the think times")
     parser.add_argument(
         "--calibration", type=int, default=20, help="moves of the idle baseline (0: none)"
@@ -1312,6 +1328,9 @@ def main() -> None:
     log_path = Path(f"/tmp/classroom_load_{port}.log")
     env = {"RNNVIZ_TRAINING_WORKERS": str(args.workers)} if args.workers else {}
     server = start_server(port, log_path, env, args.server_flag)
+    # After the server has started (it keeps niceness 0): the browsers and the driver started
+    # from here inherit this, so on the shared cores the server is served before its load.
+    os.nice(args.load_nice)
     sampler = Sampler(server.pid)
     started, cpu0 = time.monotonic(), time.process_time()
     try:
