@@ -1193,8 +1193,8 @@ def report(bench: Bench, sampler: Sampler, wall: float, own_cpu: float, log: str
 
     print(f"CPU over {wall:.0f} s wall ({n_cpu} cores = {n_cpu * wall:.0f} core-s):")
     print(
-        f"  priorities (nice): server 0, its training workers 10, load generator "
-        f"{args.load_nice}"
+        f"  priorities (nice, relative to the server): its training workers +10, load "
+        f"generator +{args.load_nice}"
     )
     print(
         f"  server process {share(server_cpu)}, about {1000 * server_cpu / max(1, handled):.0f} "
@@ -1270,6 +1270,8 @@ def parse_args() -> argparse.Namespace:
         "--load-nice",
         type=int,
         default=5,
+        choices=range(20),
+        metavar="0-19",
         help="CPU niceness of the load generator (this process, its protocol clients, Chromium "
         "and the Playwright driver); the server runs at 0 and its training workers at 10. "
         "0: the load generator competes with the server as an equal",
@@ -1328,12 +1330,12 @@ def main() -> None:
     log_path = Path(f"/tmp/classroom_load_{port}.log")
     env = {"RNNVIZ_TRAINING_WORKERS": str(args.workers)} if args.workers else {}
     server = start_server(port, log_path, env, args.server_flag)
-    # After the server has started (it keeps niceness 0): the browsers and the driver started
-    # from here inherit this, so on the shared cores the server is served before its load.
-    os.nice(args.load_nice)
     sampler = Sampler(server.pid)
     started, cpu0 = time.monotonic(), time.process_time()
     try:
+        # After the server has started (it keeps this process's niceness): the browsers and
+        # the driver started from here inherit this, so the server is served before its load.
+        os.nice(args.load_nice)
         bench = asyncio.run(amain(args, f"http://127.0.0.1:{port}", sampler))
     finally:
         stop_server(server)

@@ -55,8 +55,15 @@ WORKER_NICENESS = 10
 
 
 def _lower_priority(niceness: int) -> None:
-    """Worker initializer: step back for the server's threads when the cores are busy."""
-    os.nice(niceness)
+    """Worker initializer: step back for the server's threads when the cores are busy.
+
+    Best effort: where the priority cannot be changed (no os.nice, or a sandbox forbids it)
+    the worker trains at the server's priority; an initializer that raised would break the
+    pool for good."""
+    try:
+        os.nice(niceness)
+    except (AttributeError, OSError):
+        pass
 
 
 class RunCache:

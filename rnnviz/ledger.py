@@ -4,7 +4,7 @@ Pure Python and NumPy (no streamlit, no plotly), so it is tested without a serve
 pages and the figures (the animation's frames) print the same lines. Every number comes from the
 engine's `Trace` and `BPTTResult`; this module only formats them, to 4 significant digits.
 Because each number is rounded on its own, rounded terms need not add up to the rounded total in
-the last digit; `LedgerLine.exact` keeps the full-precision values for a hover or an expander.
+the last digit; `LedgerLine.exact` keeps the full-precision values for a hover or a table.
 
 Positions on the two timelines (one window, B = 1, T = 5 in the tutorial):
 

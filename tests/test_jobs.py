@@ -113,6 +113,16 @@ def test_workers_train_at_a_lower_cpu_priority_than_the_server(pool):
     assert pool.niceness >= 10
 
 
+def test_a_worker_that_may_not_lower_its_priority_still_starts(monkeypatch):
+    from rnnviz import jobs
+
+    def refuse(increment):
+        raise PermissionError("setpriority refused")
+
+    monkeypatch.setattr(jobs.os, "nice", refuse)
+    jobs._lower_priority(10)  # an initializer that raised would break the pool for good
+
+
 def test_workers_do_not_rerun_the_servers_main_script(tmp_path):
     """Under `streamlit run`, __main__ is app.py; spawned workers must not execute it again."""
     import subprocess

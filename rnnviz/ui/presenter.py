@@ -44,19 +44,27 @@ def _screen(page_path: str) -> tuple[str, dict[str, str]]:
 def apply_pending() -> str | None:
     """Before any widget: take on the teacher's settings; returns the page to switch to."""
     view = st.session_state.pop(PENDING, None)
-    if view is None:
+    follow = st.session_state.get(FOLLOW)
+    if view is None or follow is None:  # nothing queued, or the student left meanwhile
         return None
     values, _ = schema.from_query(view.query, state.ALL_SETTINGS)
     state.set_values(values)
-    st.session_state[FOLLOW]["version"] = view.version
+    follow["version"] = view.version
     return view.page
 
 
-def publish(page_path: str) -> None:
-    """After the page ran: if this session presents, the room shows what it shows now."""
+def publish(page_path: str | None = None) -> None:
+    """After the page ran: if this session presents, the room shows what it shows now.
+
+    page_path : the page's url path; None (from a page's fragment, after a step) keeps the page
+        the last full run published.
+    """
     teacher = st.session_state.get(TEACHER)
     if teacher is None:
         return
+    if page_path is None:
+        page_path = teacher.get("page", "")
+    teacher["page"] = page_path
     try:
         store().publish(teacher["code"], teacher["token"], *_screen(page_path))
     except rooms.RoomError as err:  # expired or closed elsewhere
@@ -73,6 +81,7 @@ def _open() -> None:
         return
     st.session_state[TEACHER] = {"code": code, "token": token}
     st.session_state.pop(FOLLOW, None)
+    st.session_state.pop(PENDING, None)
 
 
 def _close() -> None:
@@ -107,15 +116,14 @@ def _set_following(on: bool) -> None:
 
 def _stop_counting(follow: dict) -> None:
     """The teacher counts students who follow: one exploring alone leaves the count at once
-    rather than 15 s later (it stays in the room and may follow again)."""
-    try:
-        store().leave(follow["code"], st.session_state[FOLLOWER_ID])
-    except rooms.RoomError:
-        pass  # the room is gone: the next check says so
+    rather than 15 s later (it stays in the room and may follow again). Best effort: leave()
+    never raises."""
+    store().leave(follow["code"], st.session_state[FOLLOWER_ID])
 
 
 def _leave() -> None:
     follow = st.session_state.pop(FOLLOW, None)
+    st.session_state.pop(PENDING, None)
     if follow is not None:
         store().leave(follow["code"], st.session_state[FOLLOWER_ID])
 
@@ -151,7 +159,9 @@ def classroom_sidebar(page_path: str) -> None:
 def _teacher_panel() -> None:
     teacher = st.session_state.get(TEACHER)
     if teacher is None:
-        return
+        # The room closed or expired (a page fragment's publish found out): redraw the sidebar,
+        # with the sentence and the open/join buttons, and without this poll.
+        st.rerun(scope="app")
     try:
         view = store().view(teacher["code"])
     except rooms.RoomError as err:

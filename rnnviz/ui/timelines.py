@@ -154,7 +154,7 @@ def forward_timeline() -> None:
             key="heatmap",
         )
     state.sync_url()
-    presenter.publish("stepper")
+    presenter.publish()
 
 
 # --- The BPTT page's timeline -----------------------------------------------------------------
@@ -206,7 +206,7 @@ def backward_timeline() -> None:
         + (f" {ledger.vector_note(chosen.hidden_size)}" if chosen.hidden_size > 1 else "")
     )
     state.sync_url()
-    presenter.publish("bptt")
+    presenter.publish()
 
 
 def _shown_pass() -> tuple[model.Model, model.Example, model.Pass] | None:

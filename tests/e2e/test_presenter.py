@@ -63,6 +63,14 @@ def test_student_follows_teacher_and_can_explore_alone(browser, app_url):
         before = len(sent)
         student.wait_for_timeout(5_000)
         assert len(sent) > before, "no poll in 5 s while following"
+
+        # A step on the stepper reruns only its timeline; the poll then notices the move.
+        teacher.get_by_test_id("stSidebarNav").get_by_text("2 · The RNN, step by step").click()
+        expect(student).to_have_url(re.compile(r"/stepper"), timeout=15_000)
+        wait_idle(student)
+        student.get_by_role("button", name="Next ▶").click()
+        expect(student.get_by_text("you are exploring on your own")).to_be_visible(timeout=15_000)
+        expect(teacher.get_by_text("0 student(s) following")).to_be_visible(timeout=15_000)
         no_exception(teacher)
         no_exception(student)
     finally:
