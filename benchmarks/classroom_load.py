@@ -18,9 +18,11 @@ Design choices
   `run_every` fragments on the frontend's timer, so the server does the same work for it. The
   Chromium pages keep the protocol clients honest: their latency includes the rendering.
 - Priorities. In a classroom the browsers run on the students' laptops; here they share the
-  server's 2 cores. So the load generator runs at nice 5 (`--load-nice`): when the cores are
-  busy, the server's work comes first, then the browsers' rendering, then training (the app
-  runs its training workers at nice 10). `--load-nice 0` makes the load generator an equal.
+  server's 2 cores. So the load generator runs at nice 5 (`--load-nice`), set on its process and
+  on its session's autogroup (Linux shares the CPU between sessions first, and the server runs
+  in a session of its own): when the cores are busy, the server's work comes first. Inside the
+  server's session its training workers run at nice 10. `--load-nice 0` makes the load
+  generator an equal.
 - Roles. Teacher: session 0 (the first Chromium page, or a protocol client with --browsers 0)
   opens a room (sidebar "Classroom") and steps like everyone. Followers (the other Chromium
   pages and `--followers` protocol clients) join it, follow the teacher's first move (the
@@ -1319,6 +1321,35 @@ async def amain(args: argparse.Namespace, url: str, sampler: Sampler) -> Bench:
     return bench
 
 
+AUTOGROUP = Path("/proc/self/autogroup")
+
+
+def lower_own_priority(niceness: int) -> str | None:
+    """Make this process and what it starts later (the driver, Chromium) yield the CPU to the
+    server, which was started before, in a session of its own.
+
+    Linux's autogroup scheduling (on here: /proc/sys/kernel/sched_autogroup_enabled) first
+    shares the CPU between sessions, and a process's nice only counts inside its own session.
+    So the nice goes to this session's autogroup too, best effort. Returns the autogroup's nice
+    before (the shell that started this shares the group: `restore_autogroup` puts it back).
+    """
+    os.nice(niceness)
+    try:
+        before = AUTOGROUP.read_text().split()[-1]  # "/autogroup-763 nice 0"
+        AUTOGROUP.write_text(str(niceness))
+        return before
+    except (OSError, IndexError):
+        return None  # no autogroups, or not allowed: then the process nice is all there is
+
+
+def restore_autogroup(before: str | None) -> None:
+    if before is not None:
+        try:
+            AUTOGROUP.write_text(before)
+        except OSError:
+            pass
+
+
 def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt  # so that the finally clauses stop the server and the browsers
 
@@ -1332,13 +1363,13 @@ def main() -> None:
     server = start_server(port, log_path, env, args.server_flag)
     sampler = Sampler(server.pid)
     started, cpu0 = time.monotonic(), time.process_time()
+    autogroup_before = None
     try:
-        # After the server has started (it keeps this process's niceness): the browsers and
-        # the driver started from here inherit this, so the server is served before its load.
-        os.nice(args.load_nice)
+        autogroup_before = lower_own_priority(args.load_nice)
         bench = asyncio.run(amain(args, f"http://127.0.0.1:{port}", sampler))
     finally:
         stop_server(server)
+        restore_autogroup(autogroup_before)
     wall = time.monotonic() - started
     own_cpu = time.process_time() - cpu0
     log = log_path.read_text(errors="replace")
