@@ -18,11 +18,11 @@ Design choices
   `run_every` fragments on the frontend's timer, so the server does the same work for it. The
   Chromium pages keep the protocol clients honest: their latency includes the rendering.
 - Priorities. In a classroom the browsers run on the students' laptops; here they share the
-  server's 2 cores. So the load generator runs at nice 5 (`--load-nice`), set on its process and
-  on its session's autogroup (Linux shares the CPU between sessions first, and the server runs
-  in a session of its own): when the cores are busy, the server's work comes first. Inside the
-  server's session its training workers run at nice 10. `--load-nice 0` makes the load
-  generator an equal.
+  server's 2 cores. So the load generator runs at nice 5 (`--load-nice`), between the server (0)
+  and its training workers (10): when the cores are busy, the server's work comes first, then
+  the browsers', then training. All of them stay in one session, since Linux's autogroup
+  scheduling applies nice only within a session. `--load-nice 0` makes the load generator an
+  equal of the server.
 - Roles. Teacher: session 0 (the first Chromium page, or a protocol client with --browsers 0)
   opens a room (sidebar "Classroom") and steps like everyone. Followers (the other Chromium
   pages and `--followers` protocol clients) join it, follow the teacher's first move (the
@@ -750,7 +750,11 @@ def start_server(
     port: int, log_path: Path, env: dict[str, str], flags: list[str] | None = None
 ) -> subprocess.Popen:
     """`streamlit run app.py` on 127.0.0.1:port in its own process group (so that it and its
-    training processes can be stopped together), ready when this returns."""
+    training processes can be stopped together), ready when this returns.
+
+    A process group, not a session: Linux's autogroup scheduling shares the CPU between
+    sessions first and applies nice only inside one, so the server stays in this session for
+    the priorities (server, then load generator, then training) to hold between them."""
     log = open(log_path, "w")  # noqa: SIM115 - closed with the process
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
@@ -759,7 +763,7 @@ def start_server(
         stdout=log,
         stderr=subprocess.STDOUT,
         env={**os.environ, **env},
-        start_new_session=True,
+        process_group=0,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -1321,35 +1325,6 @@ async def amain(args: argparse.Namespace, url: str, sampler: Sampler) -> Bench:
     return bench
 
 
-AUTOGROUP = Path("/proc/self/autogroup")
-
-
-def lower_own_priority(niceness: int) -> str | None:
-    """Make this process and what it starts later (the driver, Chromium) yield the CPU to the
-    server, which was started before, in a session of its own.
-
-    Linux's autogroup scheduling (on here: /proc/sys/kernel/sched_autogroup_enabled) first
-    shares the CPU between sessions, and a process's nice only counts inside its own session.
-    So the nice goes to this session's autogroup too, best effort. Returns the autogroup's nice
-    before (the shell that started this shares the group: `restore_autogroup` puts it back).
-    """
-    os.nice(niceness)
-    try:
-        before = AUTOGROUP.read_text().split()[-1]  # "/autogroup-763 nice 0"
-        AUTOGROUP.write_text(str(niceness))
-        return before
-    except (OSError, IndexError):
-        return None  # no autogroups, or not allowed: then the process nice is all there is
-
-
-def restore_autogroup(before: str | None) -> None:
-    if before is not None:
-        try:
-            AUTOGROUP.write_text(before)
-        except OSError:
-            pass
-
-
 def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt  # so that the finally clauses stop the server and the browsers
 
@@ -1363,13 +1338,13 @@ def main() -> None:
     server = start_server(port, log_path, env, args.server_flag)
     sampler = Sampler(server.pid)
     started, cpu0 = time.monotonic(), time.process_time()
-    autogroup_before = None
     try:
-        autogroup_before = lower_own_priority(args.load_nice)
+        # After the server has started (it keeps this process's niceness): the driver and the
+        # browsers started from here inherit this, so the server is served before its load.
+        os.nice(args.load_nice)
         bench = asyncio.run(amain(args, f"http://127.0.0.1:{port}", sampler))
     finally:
         stop_server(server)
-        restore_autogroup(autogroup_before)
     wall = time.monotonic() - started
     own_cpu = time.process_time() - cpu0
     log = log_path.read_text(errors="replace")
