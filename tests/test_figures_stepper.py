@@ -63,3 +63,13 @@ def test_steps_outside_the_timeline_are_refused():
         tanh_figure(trace_of(1), T + 2)
     with pytest.raises(ValueError, match="forward step"):
         hidden_heatmap(trace_of(1), -1)
+
+
+def test_every_trace_is_named_in_the_numbers_table():
+    """The "Show the numbers" table names each row by its trace: no anonymous "trace 1"."""
+    from rnnviz.figures.tables import figure_table
+
+    trace = trace_of(3)
+    for fig in (tanh_figure(trace, 2), hidden_heatmap(trace, 2)):
+        names = set(figure_table(fig)["trace"])
+        assert names and not any(name.startswith("trace ") for name in names), names

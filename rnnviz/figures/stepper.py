@@ -107,6 +107,7 @@ def hidden_heatmap(trace, step: int) -> go.Figure:
     z = [[float(h[t, i]) if t <= last else None for t in range(T + 1)] for i in range(H)]
     fig = go.Figure(
         go.Heatmap(
+            name="h_t",  # names the rows of its numbers table
             z=z,
             x=[f"h_{t}" for t in range(T + 1)],
             y=[f"unit {i + 1}" for i in range(H)],

@@ -256,6 +256,7 @@ def hidden_state_figure(h: np.ndarray, x: np.ndarray) -> go.Figure:
     columns = ["h_0<br>(start)"] + [f"h_{t}<br>x_{t} = {x[t - 1]:.2f}" for t in range(1, steps)]
     fig = go.Figure(
         go.Heatmap(
+            name="h_t",  # names the rows of its numbers table
             z=h.T,  # (H, T+1): one row per unit
             x=columns,
             y=np.arange(1, hidden + 1),
@@ -302,10 +303,11 @@ def weights_figure(name: str, before: np.ndarray, after: np.ndarray) -> go.Figur
         subplot_titles=(f"{shown} before training", f"{shown} after training"),
         horizontal_spacing=0.12,
     )
-    for col, grid in enumerate(grids, start=1):
+    for col, (grid, when) in enumerate(zip(grids, ("before", "after"), strict=True), start=1):
         rows, cols = grid.shape
         fig.add_trace(
             go.Heatmap(
+                name=f"{shown} {when} training",  # names the rows of its numbers table
                 z=grid,
                 x=np.arange(1, cols + 1),
                 y=np.arange(1, rows + 1),
@@ -406,11 +408,12 @@ def gradient_norm_figure(runs: Sequence[tuple[str, np.ndarray, np.ndarray]]) -> 
         subplot_titles=[label for label, *_ in runs] or None,
         horizontal_spacing=0.03,
     )
-    for col, (_, epochs, norms) in enumerate(runs, start=1):
+    for col, (label, epochs, norms) in enumerate(runs, start=1):
         norms, epochs = np.asarray(norms, float), np.asarray(epochs)
         rows = epoch_rows(norms.shape[0])
         fig.add_trace(
             go.Heatmap(
+                name=f"log10‖∂L/∂h_t‖, {label}",
                 z=log10_or_none(norms[rows]),
                 x=np.arange(norms.shape[1]),
                 y=epochs[rows],
