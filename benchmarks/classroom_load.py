@@ -18,11 +18,12 @@ Design choices
   `run_every` fragments on the frontend's timer, so the server does the same work for it. The
   Chromium pages keep the protocol clients honest: their latency includes the rendering.
 - Priorities. In a classroom the browsers run on the students' laptops; here they share the
-  server's 2 cores. So the load generator runs at nice 5 (`--load-nice`), between the server (0)
-  and its training workers (10): when the cores are busy, the server's work comes first, then
-  the browsers', then training. All of them stay in one session, since Linux's autogroup
-  scheduling applies nice only within a session. `--load-nice 0` makes the load generator an
-  equal of the server.
+  server's 2 cores. So Chromium and its driver run at nice 5 (`--load-nice`), between the server
+  (0) and its training workers (10): when the cores are busy, the server's work comes first,
+  then the browsers', then training. This script (the protocol clients, and every timestamp)
+  stays at 0, so that its clocks are not late. All of them stay in one session, since Linux's
+  autogroup scheduling applies nice only within a session. `--load-nice 0` makes the browsers
+  equals of the server.
 - Roles. Teacher: session 0 (the first Chromium page, or a protocol client with --browsers 0)
   opens a room (sidebar "Classroom") and steps like everyone. Followers (the other Chromium
   pages and `--followers` protocol clients) join it, follow the teacher's first move (the
@@ -41,9 +42,11 @@ Design choices
   another session's settings).
 - Latency: protocol client, from sending the click to the `script_finished` of the run that
   covers it (a run the server starts and then abandons for other runs is reported as such);
-  Chromium, from the click to `data-test-script-state="notRunning"` with the expected text on
-  the page. The headline is p95 over the clicks of sessions that are not training, made
-  while at least one training was queued or running.
+  Chromium, from the page's click event to the moment `data-test-script-state` last turned
+  "notRunning" once the expected text is on the page, both on the page's own clock (so
+  Playwright's work around the click is left out; the app marks itself "notRunning" only after
+  it has drawn the run's elements). The headline is p95 over the clicks of sessions that are
+  not training, made while at least one training was queued or running.
 - Idle baseline first: one protocol session alone on the server makes `--calibration` moves;
   its latency and the server CPU each move costs say what the server must do per click.
 - Memory: RSS of the server and all its child processes (training pool, its manager), sampled
@@ -583,6 +586,27 @@ ERRORS_JS = """() => ({
   alerts: Array.from(document.querySelectorAll('[data-testid="stAlertContentError"]'))
     .map((e) => e.textContent.slice(0, 200)),
 })"""
+# In every Chromium page, before Streamlit loads: the page's own clock at each click (the click
+# event, as a student's click) and at each moment the app's script state turns "notRunning".
+# A click's latency is the second minus the first, in the page, so it leaves out Playwright's
+# own work before it dispatches the click and its polling after the page has updated.
+CLOCK_JS = """(() => {
+  const clock = (window.__rnnvizClock = { click: 0, idle: 0 });
+  document.addEventListener('click', () => { clock.click = performance.now(); clock.idle = 0; },
+    true);
+  new MutationObserver((records) => {
+    for (const r of records) {
+      if (r.target.getAttribute('data-test-script-state') === 'notRunning') {
+        clock.idle = performance.now();
+      }
+    }
+  }).observe(document, { subtree: true, attributes: true,
+    attributeFilter: ['data-test-script-state'] });
+})();"""
+CLOCK_READ_JS = """() => {
+  const c = window.__rnnvizClock;
+  return c && c.click && c.idle > c.click ? (c.idle - c.click) / 1000 : null;
+}"""
 IDLE_JS = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
   return app && app.getAttribute('data-test-script-state') === 'notRunning';
@@ -629,9 +653,10 @@ class ChromiumPage:
         started = time.monotonic()
         await target.click()
         await self.wait_for([TITLES[after.page], f"Step {after.step} of {LAST}"])
-        latency = time.monotonic() - started
+        latency = time.monotonic() - started  # the driver's view, if the page's clock is missing
+        in_page = await self.page.evaluate(CLOCK_READ_JS)
         await self.check_errors()
-        return latency
+        return in_page if in_page is not None else latency
 
     async def text(self) -> str:
         return await self.page.evaluate(
@@ -654,6 +679,7 @@ async def chromium_session(bench: Bench, browser, idx: int, role: str, delay: fl
     rng = random.Random(bench.args.seed * 1000 + idx)
     await arrive(bench, idx, delay)
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    await context.add_init_script(CLOCK_JS)
     page = await context.new_page()
     page.set_default_timeout(CLICK_TIMEOUT * 1000)
     page.on("pageerror", lambda err: bench.error(idx, "browser", f"page error: {err}"))
@@ -842,7 +868,8 @@ class Sampler:
         self.machine_start: int | None = None  # busy ticks of all CPUs, from /proc/stat
         self.machine_end = 0
 
-    def sample(self) -> None:
+    def processes(self) -> tuple[dict[int, tuple[int, int, int]], list[int], list[int]]:
+        """(/proc stats by pid, the server's tree, this script's other descendants)."""
         stats = {}
         for entry in os.listdir("/proc"):
             if entry.isdigit() and (st := _stat(int(entry))) is not None:
@@ -861,7 +888,24 @@ class Sampler:
             return out
 
         server = tree(self.server_pid)
-        mine = [p for p in tree(self.me) if p not in server and p != self.me]
+        return stats, server, [p for p in tree(self.me) if p not in server and p != self.me]
+
+    def renice_browsers(self, niceness: int) -> int:
+        """Lower the CPU priority of every thread of the Playwright driver and Chromium (this
+        script's descendants other than the server); processes they start later inherit it.
+        Returns how many threads were changed."""
+        changed = 0
+        for pid in self.processes()[2]:
+            try:
+                for tid in os.listdir(f"/proc/{pid}/task"):
+                    os.setpriority(os.PRIO_PROCESS, int(tid), niceness)
+                    changed += 1
+            except OSError:
+                pass  # gone meanwhile, or not allowed
+        return changed
+
+    def sample(self) -> None:
+        stats, server, mine = self.processes()
         rss = sum(stats[p][2] for p in server) * PAGE
         if self.samples == 0:
             self.first_rss = rss
@@ -942,6 +986,11 @@ async def scenario(bench: Bench, sampler: Sampler) -> None:
             playwright = await async_playwright().start()
             browser = await playwright.chromium.launch(
                 executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+            )
+            # Before any page is opened: the renderers Chromium starts later inherit it.
+            threads = sampler.renice_browsers(args.load_nice)
+            bench.notes.append(
+                f"Chromium and its driver: {threads} threads at nice {args.load_nice}"
             )
         except Exception as err:  # noqa: BLE001 - degrade to protocol clients only
             bench.notes.append(
@@ -1199,8 +1248,8 @@ def report(bench: Bench, sampler: Sampler, wall: float, own_cpu: float, log: str
 
     print(f"CPU over {wall:.0f} s wall ({n_cpu} cores = {n_cpu * wall:.0f} core-s):")
     print(
-        f"  priorities (nice, relative to the server): its training workers +10, load "
-        f"generator +{args.load_nice}"
+        f"  priorities (nice, relative to the server and this script): training workers +10, "
+        f"Chromium and its driver +{args.load_nice}"
     )
     print(
         f"  server process {share(server_cpu)}, about {1000 * server_cpu / max(1, handled):.0f} "
@@ -1278,9 +1327,9 @@ def parse_args() -> argparse.Namespace:
         default=5,
         choices=range(20),
         metavar="0-19",
-        help="CPU niceness of the load generator (this process, its protocol clients, Chromium "
-        "and the Playwright driver); the server runs at 0 and its training workers at 10. "
-        "0: the load generator competes with the server as an equal",
+        help="CPU niceness of Chromium and the Playwright driver; the server and this process "
+        "(the protocol clients and every timestamp) run at 0, the training workers at 10. "
+        "0: the browsers compete with the server as equals",
     )
     parser.add_argument("--seed", type=int, default=0, help="seed of the think times")
     parser.add_argument(
@@ -1339,9 +1388,6 @@ def main() -> None:
     sampler = Sampler(server.pid)
     started, cpu0 = time.monotonic(), time.process_time()
     try:
-        # After the server has started (it keeps this process's niceness): the driver and the
-        # browsers started from here inherit this, so the server is served before its load.
-        os.nice(args.load_nice)
         bench = asyncio.run(amain(args, f"http://127.0.0.1:{port}", sampler))
     finally:
         stop_server(server)
