@@ -34,8 +34,13 @@ TRUNCATION = "training_truncation"  # the truncated-BPTT experiment, one Compare
 PUBLISHED = "training_published"  # (job id, epochs) last handed to state.TRAINED_MODEL
 SUBMIT_ERROR = "training_submit_error"  # why the last Train click was refused, shown once
 
-POLL_RUNNING_S = 0.3  # a few loss-curve updates a second while a job trains
-POLL_QUEUED_S = 1.0  # a queued job only changes its place in the queue: poll gently
+# Every poll is a script run on the server (a thread started, the fragment drawn), and with ten
+# trainings queued the polls outnumbered the room's clicks: poll only as often as the screen
+# needs. Running: the loss curve moves twice a second. Next in line: notices its start within a
+# second. Further back: the queue moves one place per training (about 10 s by default).
+POLL_RUNNING_S = 0.5
+POLL_NEXT_S = 1.0
+POLL_QUEUED_S = 2.0
 LIVE_POINTS = 500  # a loss curve shows at most this many epochs (every k-th, and the last)
 ACTIVE = ("queued", "running")
 BY_NAME = {s.name: s for s in schema.TRAINING}
@@ -332,7 +337,9 @@ def poll_interval(job: Tracked | None) -> float | None:
     not at all once the job has ended."""
     if job is None or not job.active:
         return None
-    return POLL_RUNNING_S if job.state == "running" or job.position <= 1 else POLL_QUEUED_S
+    if job.state == "running":
+        return POLL_RUNNING_S
+    return POLL_NEXT_S if job.position <= 1 else POLL_QUEUED_S
 
 
 def live(key: str, draw: Callable[[Tracked], None]) -> None:
