@@ -26,18 +26,18 @@ APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 def _forward_fragment() -> None:
     # What the stepper page's fragment reruns on a Next/Back click (plus the session set-up).
-    from rnnviz.ui import state, timelines
+    from rnnviz.ui import model, state, timelines
 
     state.init_session()
-    timelines.forward_timeline()
+    timelines.forward_timeline(*model.page_pass())
 
 
 def _backward_fragment() -> None:
     # What the BPTT page's fragment reruns on a ◀/▶ click (plus the session set-up).
-    from rnnviz.ui import state, timelines
+    from rnnviz.ui import model, state, timelines
 
     state.init_session()
-    timelines.backward_timeline()
+    timelines.backward_timeline(*model.page_pass())
 
 
 def time_clicks(at: AppTest, setting: str, clicks: int) -> list[float]:

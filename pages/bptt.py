@@ -24,7 +24,7 @@ st.caption(
 
 st.subheader("Gradients flowing backward")
 # A fragment: ◀, ▶ and the Play toggle rerun only the timeline, not the panels below.
-st.fragment(timelines.backward_timeline)()
+st.fragment(timelines.backward_timeline)(chosen, example, run)
 
 bptt_panels.vanishing_panel(chosen.params)
 bptt_panels.gradcheck_panel(chosen.params, example.x, example.target)

@@ -13,9 +13,9 @@ layout.page_header(
 )
 with st.expander("The window and the model: pick a window, a model, or edit its five numbers"):
     model.model_controls()
-chosen, example, _ = model.page_pass()  # stops here with a sentence if it cannot run
+chosen, example, run = model.page_pass()  # stops here with a sentence if it cannot run
 
 st.subheader("The unrolled network")
 st.caption(model.model_summary(chosen, example))
 # A fragment: Back, Next, Reset and Run to end rerun only the timeline, not the controls above.
-st.fragment(timelines.forward_timeline)()
+st.fragment(timelines.forward_timeline)(chosen, example, run)

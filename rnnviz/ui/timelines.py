@@ -2,7 +2,9 @@
 backward timeline, with their step buttons and ledgers.
 
 Each page runs its timeline as a fragment, so a step button reruns only the timeline (about
-half the server time of a whole page) and not the page's controls and panels. A fragment rerun
+half the server time of a whole page) and not the page's controls and panels. The page hands
+it the model, window and pass it computed (model.page_pass): a fragment rerun reuses them, as
+only a step, never the model or window, changes inside it. A fragment rerun
 skips what app.py does after the page, so each timeline keeps the URL, and a presenting
 teacher's room, in step itself.
 """
@@ -89,14 +91,10 @@ def show_ledger(title: str, lines: list[ledger.LedgerLine], key: str) -> None:
 
 
 # --- The stepper page's timeline --------------------------------------------------------------
-def forward_timeline() -> None:
+def forward_timeline(chosen: model.Model, example: model.Example, run: model.Pass) -> None:
     """The forward pass of the shared window and model, one step at a time: ◀ Back / Next ▶,
     the unrolled network, the step's ledger, and (after the last day) y and the loss, then the
     tanh curve and the memory heatmap up to this step."""
-    shown = _shown_pass()
-    if shown is None:
-        return
-    chosen, example, run = shown
     T = example.x.shape[0]
 
     step = step_buttons("fstep", T + 1, forward=True)
@@ -158,16 +156,12 @@ def forward_timeline() -> None:
 
 
 # --- The BPTT page's timeline -----------------------------------------------------------------
-def backward_timeline() -> None:
+def backward_timeline(chosen: model.Model, example: model.Example, run: model.Pass) -> None:
     """The backward pass of the shared window and model, in step mode or play mode.
 
     Step mode: ◀ ▶ and the picture and ledger of one step, rendered here. Play mode: a Plotly
     animation that runs in the browser, each frame carrying its ledger lines.
     """
-    shown = _shown_pass()
-    if shown is None:
-        return
-    chosen, example, run = shown
     T = example.x.shape[0]
     state.bound_widget(model.BY_NAME["play"], st.toggle)
 
@@ -207,13 +201,3 @@ def backward_timeline() -> None:
     )
     state.sync_url()
     presenter.publish()
-
-
-def _shown_pass() -> tuple[model.Model, model.Example, model.Pass] | None:
-    """The page's model, window and pass again (cheap: one window); None if the model cannot
-    run, which the page above has already said in a sentence."""
-    chosen, example = model.current_model(), model.current_example()
-    try:
-        return chosen, example, model.run_window(chosen, example)
-    except ValueError:
-        return None
