@@ -1,9 +1,9 @@
 """A full classroom on one server: 30 sessions step through the stepper and BPTT pages while 10 of
 them train the default model, with a teacher's room followed by some of them. Prints only.
 
-    .venv/bin/python benchmarks/classroom_load.py            # 30 sessions, 4 of them Chromium
-    .venv/bin/python benchmarks/classroom_load.py --quick    # a short check (~1 minute)
-    .venv/bin/python benchmarks/classroom_load.py --sessions 30 --browsers 4 --trainers 10 \\
+    .venv/bin/python -m benchmarks.classroom_load            # 30 sessions, 4 of them Chromium
+    .venv/bin/python -m benchmarks.classroom_load --quick    # a short check (~1 minute)
+    .venv/bin/python -m benchmarks.classroom_load --sessions 30 --browsers 4 --trainers 10 \\
         --followers 4 --clicks 20 --think 2
 
 Design choices
@@ -76,13 +76,10 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from benchmarks.stclient import ClickTimeout, ProtocolError, StClient
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # one set of browser flags
+
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(REPO))
-
-from stclient import ClickTimeout, ProtocolError, StClient  # noqa: E402
-
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  (one set of browser flags)
 
 STEPPER, BPTT = "stepper", "bptt"
 LAST = 6  # both pages step 0 … T+1 with T = 5

@@ -1,6 +1,6 @@
 """Server-side time of a Next/Back click on the stepper and BPTT pages, measured with AppTest.
 
-    .venv/bin/python benchmarks/click_latency.py [--clicks 30]
+    .venv/bin/python -m benchmarks.click_latency [--clicks 30]
 
 Each click is `AppTest.button(...).click().run()`: the widget callback and a rerun of the script,
 timed from outside (so it includes AppTest's own polling, a few ms). Prints the median and the

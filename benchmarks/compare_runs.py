@@ -1,7 +1,7 @@
 """K runs trained together (core.train_stacked) vs one core.train run; prints times and agreement.
 
-    .venv/bin/python benchmarks/compare_runs.py              # the tutorial's run: 2500 epochs
-    .venv/bin/python benchmarks/compare_runs.py --epochs 200 # a quick look
+    .venv/bin/python -m benchmarks.compare_runs              # the tutorial's run: 2500 epochs
+    .venv/bin/python -m benchmarks.compare_runs --epochs 200 # a quick look
 
 The K runs differ in learning rate, clipping, weight seed and truncation depth, all on the
 tutorial's 95 windows with H = 20 and per-sample SGD. Target: K = 4 together <= 2x one run.
@@ -13,14 +13,11 @@ one. The last lines are the largest difference between a stacked run and the sam
 from __future__ import annotations
 
 import argparse
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # runnable as a plain script
-from rnnviz import core  # noqa: E402
+from rnnviz import core
 
 # Four comparable settings: (lr, clip, seed, truncate). The first is the tutorial's run.
 SETTINGS = [

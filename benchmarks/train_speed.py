@@ -3,8 +3,8 @@
 The tutorial's settings: core.weather_series(seed=0), 5-day windows (95 of them), H = 20,
 init_params(20, seed=0), per-sample SGD with lr 1e-4 and element-wise clipping at ±1.
 
-    .venv/bin/python benchmarks/train_speed.py              # the tutorial's 2500 epochs
-    .venv/bin/python benchmarks/train_speed.py --epochs 50  # a quick run
+    .venv/bin/python -m benchmarks.train_speed              # the tutorial's 2500 epochs
+    .venv/bin/python -m benchmarks.train_speed --epochs 50  # a quick run
 """
 
 from __future__ import annotations
@@ -12,24 +12,13 @@ from __future__ import annotations
 import argparse
 import platform
 import resource
-import sys
 import time
 import tracemalloc
-from pathlib import Path
 
 import numpy as np
 
-
-def load_engine():
-    """rnnviz.core and the tutorial's oracle, importable when run as a plain script."""
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from rnnviz import core
-    from tests import tutorial_oracle
-
-    return core, tutorial_oracle
-
-
-core, oracle = load_engine()
+from rnnviz import core
+from tests import tutorial_oracle as oracle
 
 
 def tutorial_run(params, X, y, epochs):

@@ -19,9 +19,9 @@ Streamlit's default `runner.postScriptGC = true` runs a full gc.collect() after 
 including each poll of the live fragment; `--no-post-script-gc` measures the server with it off
 (the `[runner]` section of .streamlit/config.toml decides for the real server).
 
-    .venv/bin/python benchmarks/training_page_overhead.py            # 3 repeats
-    .venv/bin/python benchmarks/training_page_overhead.py --repeats 1 --same-priority
-    .venv/bin/python benchmarks/training_page_overhead.py --no-post-script-gc
+    .venv/bin/python -m benchmarks.training_page_overhead            # 3 repeats
+    .venv/bin/python -m benchmarks.training_page_overhead --repeats 1 --same-priority
+    .venv/bin/python -m benchmarks.training_page_overhead --no-post-script-gc
 """
 
 from __future__ import annotations
@@ -30,18 +30,14 @@ import argparse
 import os
 import re
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from playwright.sync_api import sync_playwright
 
-from playwright.sync_api import sync_playwright  # noqa: E402
-
-from rnnviz import core  # noqa: E402
-from tests.e2e.conftest import (  # noqa: E402
+from rnnviz import core
+from tests.e2e.conftest import (
     CHROMIUM,
     CHROMIUM_ARGS,
     free_port,
@@ -49,6 +45,7 @@ from tests.e2e.conftest import (  # noqa: E402
     wait_idle,
 )
 
+REPO = Path(__file__).resolve().parents[1]
 FINISHED = "epochs in"  # the page's "Training: 2,500 epochs in 7.3 s." line
 TICK = os.sysconf("SC_CLK_TCK")
 

@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from rnnviz import ledger
 from rnnviz.ui import bptt_panels, layout, model, timelines
 
 layout.page_header(
@@ -16,11 +15,7 @@ layout.page_header(
 with st.expander("The window and the model (shared with page 2)"):
     model.model_controls()
 chosen, example, run = model.page_pass()
-st.caption(
-    f"{model.model_summary(chosen, example)} Its finished forward pass, as on page 2: "
-    f"y = {ledger.num(run.trace.y_pred[0])}, target = {ledger.num(example.target)}, "
-    f"L = (y − target)² = {ledger.num(run.result.loss)}."
-)
+st.caption(model.pass_summary(chosen, example, run))
 
 st.subheader("Gradients flowing backward")
 # A fragment: ◀, ▶ and the Play toggle rerun only the timeline, not the panels below.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite from a fresh clone: installs Debian's chromium, nginx and redis-server if
-# missing, makes .venv with the pinned packages, checks lint, runs every test (unit, AppTest,
-# end-to-end in a real browser, replicas behind nginx).
+# missing, makes .venv with the pinned packages, checks lint, formatting and the import layers,
+# runs every test (unit, AppTest, end-to-end in a real browser, replicas behind nginx).
 # Extra arguments go to pytest, e.g. `bash tests/run.sh -k core`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,11 +38,14 @@ if [ ! -x .venv/bin/python ]; then
   echo "== creating .venv"
   python3 -m venv .venv
 fi
-echo "== installing the pinned packages"
+echo "== installing the pinned packages, and rnnviz itself (editable)"
 .venv/bin/python -m pip install -q --disable-pip-version-check -r tests/requirements.txt
+.venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
 
-echo "== lint"
-.venv/bin/ruff check --quiet --line-length 100 --select E,F,W,I,B,UP app.py rnnviz pages tests benchmarks
+echo "== lint, format and layers (configured in pyproject.toml)"
+.venv/bin/ruff check --quiet .
+.venv/bin/ruff format --quiet --check .
+.venv/bin/lint-imports --no-cache
 
 echo "== tests"
-exec .venv/bin/python -m pytest tests "$@"
+exec .venv/bin/python -m pytest "$@"

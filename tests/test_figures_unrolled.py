@@ -5,8 +5,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rnnviz import core, ledger
+from rnnviz import core
 from rnnviz.figures import unrolled
+from rnnviz.text import ledger
 
 T = 5
 

@@ -10,8 +10,8 @@ import pytest
 
 from rnnviz import core
 from rnnviz import settings as schema
-from rnnviz.jobs import PoolBusy, RunCache, TrainingPool
 from rnnviz.runs import TrainRequest
+from rnnviz.server.jobs import PoolBusy, RunCache, TrainingPool
 
 SERIES = tuple(sorted((s.name, s.default) for s in schema.SERIES))
 
@@ -114,7 +114,7 @@ def test_workers_train_at_a_lower_cpu_priority_than_the_server(pool):
 
 
 def test_a_worker_that_may_not_lower_its_priority_still_starts(monkeypatch):
-    from rnnviz import jobs
+    from rnnviz.server import jobs
 
     def refuse(increment):
         raise PermissionError("setpriority refused")
@@ -127,16 +127,14 @@ def test_workers_do_not_rerun_the_servers_main_script(tmp_path):
     """Under `streamlit run`, __main__ is app.py; spawned workers must not execute it again."""
     import subprocess
     import sys
-    from pathlib import Path
 
     marker = tmp_path / "ran"
     script = tmp_path / "main_script.py"
     script.write_text(
         "import sys, time\n"
-        f"sys.path.insert(0, {str(Path(__file__).resolve().parents[1])!r})\n"
         f"open({str(marker)!r}, 'a').write('x')\n"
         "from rnnviz import settings as schema\n"
-        "from rnnviz.jobs import TrainingPool\n"
+        "from rnnviz.server.jobs import TrainingPool\n"
         "from rnnviz.runs import TrainRequest\n"
         "if __name__ == '__main__':\n"
         "    pool = TrainingPool(workers=1)\n"

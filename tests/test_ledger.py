@@ -5,7 +5,8 @@ import re
 import numpy as np
 import pytest
 
-from rnnviz import core, ledger
+from rnnviz import core
+from rnnviz.text import ledger
 from tests.tutorial_oracle import scalar_walkthrough
 
 T = 5

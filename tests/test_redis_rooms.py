@@ -13,9 +13,9 @@ import time
 
 import pytest
 
-from rnnviz.redis_client import RedisClient, RedisReplyError
-from rnnviz.redis_rooms import UNAVAILABLE, RedisRooms
-from rnnviz.rooms import FOLLOWER_TIMEOUT_S, InMemoryRooms, RoomError
+from rnnviz.server.redis_client import RedisClient, RedisReplyError
+from rnnviz.server.redis_rooms import UNAVAILABLE, RedisRooms
+from rnnviz.server.rooms import FOLLOWER_TIMEOUT_S, InMemoryRooms, RoomError
 from tests.deploy.servers import start_redis, stop
 from tests.e2e.conftest import free_port
 

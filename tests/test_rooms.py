@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from rnnviz.rooms import FOLLOWER_TIMEOUT_S, InMemoryRooms, RoomError, normalise_code
+from rnnviz.server.rooms import FOLLOWER_TIMEOUT_S, InMemoryRooms, RoomError, normalise_code
 
 
 class Clock:

@@ -10,8 +10,8 @@ import pytest
 
 from rnnviz import core
 from rnnviz import settings as schema
-from rnnviz.jobs import TrainingPool
 from rnnviz.runs import CompareRequest, TrainRequest
+from rnnviz.server.jobs import TrainingPool
 
 SERIES = tuple(sorted((s.name, s.default) for s in schema.SERIES))
 

@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rnnviz import core
+from rnnviz.files.upload import MAX_DAYS, UploadError, read_table, series_from
 from rnnviz.ui.series import series_csv
-from rnnviz.upload import MAX_DAYS, UploadError, read_table, series_from
 
 
 def test_the_downloaded_csv_uploads_again_unchanged():

@@ -10,7 +10,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from rnnviz.figures import palette
-from rnnviz.ledger import num
+from rnnviz.text.ledger import num
 
 
 def tanh_figure(trace, step: int) -> go.Figure:

@@ -18,7 +18,7 @@ import plotly.colors as pc
 import plotly.graph_objects as go
 
 from rnnviz.figures import palette
-from rnnviz.ledger import num
+from rnnviz.text.ledger import num
 
 NODE_SIZE = 58  # marker diameter in px; arrows stop this far from a node's centre, halved
 ROW_H, ROW_X, ROW_LABEL = 1.0, 0.0, 1.42  # y of the hidden row, the input row, gradient labels

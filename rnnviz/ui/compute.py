@@ -1,7 +1,7 @@
 """The server's one training pool and run cache, shared by every session on purpose.
 
 `st.cache_resource` makes one `TrainingPool` per server process. It is safe to share: it is
-thread-safe, bounded, and holds nothing one student can change for another (see rnnviz.jobs).
+thread-safe, bounded, and holds nothing one student can change for another (see rnnviz.server.jobs).
 Each session keeps only its own job id and ticket in st.session_state.
 """
 
@@ -13,8 +13,8 @@ from typing import Any
 import streamlit as st
 
 from rnnviz import settings as schema
-from rnnviz.jobs import TrainingPool
 from rnnviz.runs import TrainRequest
+from rnnviz.server.jobs import TrainingPool
 from rnnviz.ui import state
 
 # One worker leaves the second core of a 2-core classroom server to the web server itself.

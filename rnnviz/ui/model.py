@@ -1,9 +1,9 @@
 """The model and window the stepper and BPTT pages share: controls, and the forward and backward
 pass of the chosen window (rnnviz/ui/timelines.py steps through them).
 
-Everything a link must reproduce is a setting (rnnviz/settings.py: MODEL, STEPPER, BPTT), so both
-pages always look at the same window and the same model: the BPTT page starts from the finished
-forward pass of the stepper's window.
+Everything a link must reproduce is a setting (rnnviz/settings/lessons.py: MODEL, STEPPER, BPTT),
+so both pages always look at the same window and the same model: the BPTT page starts from the
+finished forward pass of the stepper's window.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import streamlit as st
 
 from rnnviz import core
 from rnnviz import settings as schema
+from rnnviz.text import ledger
 from rnnviz.ui import series, state
 
 # Session-state key, named once: SGD steps applied (on the BPTT page) to a vectorized or trained
@@ -356,4 +357,13 @@ def model_summary(model: Model, example: Example) -> str:
     return (
         f"Window: days {example.first_day}–{example.first_day + T - 1} → day "
         f"{example.target_day}; model: {model.label}."
+    )
+
+
+def pass_summary(model: Model, example: Example, run: Pass) -> str:
+    """`model_summary` and the finished forward pass the BPTT page starts from."""
+    return (
+        f"{model_summary(model, example)} Its finished forward pass, as on page 2: "
+        f"y = {ledger.num(run.trace.y_pred[0])}, target = {ledger.num(example.target)}, "
+        f"L = (y − target)² = {ledger.num(run.result.loss)}."
     )

@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from rnnviz import settings as schema
-from rnnviz import upload
 from rnnviz.figures.weather import series_figure
+from rnnviz.files import upload
 from rnnviz.ui import layout, series, state
 
 

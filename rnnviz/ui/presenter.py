@@ -16,8 +16,8 @@ from typing import Any
 
 import streamlit as st
 
-from rnnviz import redis_rooms, rooms
 from rnnviz import settings as schema
+from rnnviz.server import redis_rooms, rooms
 from rnnviz.ui import state
 
 TEACHER = "room_teacher"  # {"code", "token"} while this session presents

@@ -14,9 +14,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from rnnviz import ledger
 from rnnviz.figures.stepper import hidden_heatmap, tanh_figure
 from rnnviz.figures.unrolled import backward_animation, unrolled_backward, unrolled_forward
+from rnnviz.text import ledger
 from rnnviz.ui import layout, model, presenter, state
 
 

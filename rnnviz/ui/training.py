@@ -20,11 +20,11 @@ import pandas as pd
 import streamlit as st
 
 from rnnviz import core
-from rnnviz import export as exporting
 from rnnviz import settings as schema
 from rnnviz.figures import training as figures
-from rnnviz.jobs import JobView
+from rnnviz.files import export as exporting
 from rnnviz.runs import CompareRequest, CompareResult, RunResult, TrainRequest
+from rnnviz.server.jobs import JobView
 from rnnviz.ui import compute, layout, series, state
 
 # Session-state keys, named once. Each job key holds a `Tracked` or nothing.
@@ -1049,7 +1049,7 @@ def divergence(result: RunResult) -> None:
 
 
 def export_settings(result: RunResult) -> dict[str, Any]:
-    """The run's settings for `rnnviz.export` (a stopped run: the epochs it completed, so the
+    """The run's settings for `rnnviz.files.export` (a stopped run: the epochs it completed, so the
     script reproduces exactly the model shown)."""
     request = result.request
     settings = {

@@ -8,7 +8,8 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from rnnviz import core, ledger
+from rnnviz import core
+from rnnviz.text import ledger
 from rnnviz.ui import model, state
 
 T = 5

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from rnnviz import core, ledger
+from rnnviz import core
+from rnnviz.text import ledger
 from rnnviz.ui import state
 
 T = 5

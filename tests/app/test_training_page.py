@@ -17,8 +17,9 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from rnnviz import core, export
+from rnnviz import core
 from rnnviz.core.stacked import train_stacked
+from rnnviz.files import export
 from rnnviz.ui import state, training
 
 KEYS = {"run": training.RUN, "compare": training.COMPARE, "truncation": training.TRUNCATION}

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from rnnviz.redis_client import RedisClient, RedisError
+from rnnviz.server.redis_client import RedisClient, RedisError
 
 
 def binary(name: str) -> str:

@@ -4,18 +4,13 @@ drive the app the way a browser does, or the benchmark measures something else."
 from __future__ import annotations
 
 import asyncio
-import sys
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 from playwright.sync_api import Page
 from streamlit.proto.BackMsg_pb2 import BackMsg
 
+from benchmarks.stclient import StClient
 from tests.e2e.conftest import wait_idle
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-
-from stclient import StClient  # noqa: E402
 
 
 def run_async(coroutine):

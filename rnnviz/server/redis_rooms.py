@@ -23,8 +23,8 @@ import logging
 import secrets
 from collections.abc import Callable
 
-from rnnviz.redis_client import RedisClient, RedisError, RedisReplyError
-from rnnviz.rooms import (
+from rnnviz.server.redis_client import RedisClient, RedisError, RedisReplyError
+from rnnviz.server.rooms import (
     CODE_ALPHABET,
     CODE_LENGTH,
     FOLLOWER_TIMEOUT_S,

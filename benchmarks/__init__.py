@@ -1,0 +1,1 @@
+"""Scripts that print numbers. Run each from the repository root: `python -m benchmarks.<name>`."""

@@ -1,0 +1,130 @@
+"""A training run's settings as a value (hashable, picklable), and how it is executed.
+
+Pure NumPy and dataclasses, no streamlit: a `TrainRequest` is executed in a worker process by
+`rnnviz.server.jobs`, and the same request always gives the same `RunResult` (the cache key).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from rnnviz import core
+from rnnviz.runs.result import Progress, RunResult
+
+SCALINGS = core.SCALINGS
+# Progress goes to the page at most this often. Each report is a round trip to the pool's manager
+# process (queue put, stop check): on a busy server, hundreds of them stall the training itself.
+REPORT_EVERY_S = 0.2
+
+
+class _Throttle:
+    """Calling it answers True at most once per `seconds` (the first call always)."""
+
+    def __init__(self, seconds: float):
+        self.seconds, self.last = seconds, -float("inf")
+
+    def __call__(self) -> bool:
+        now = time.perf_counter()
+        if now - self.last < self.seconds:
+            return False
+        self.last = now
+        return True
+
+
+@dataclass(frozen=True)
+class TrainRequest:
+    """Everything that determines a training run (two equal requests give equal results).
+
+    series : sorted (name, value) pairs of the series settings (see rnnviz.settings.SERIES)
+    seq_len : window length T;  hidden_size : H;  seed : the weights' seed
+    lr, clip, epochs, batch_size, truncate : as in `core.train` (batch_size 0 = full batch)
+    scaling : "raw" (the tutorial: temperatures as they are) or "standardised" (inputs and
+        targets shifted and scaled by the training series' mean and standard deviation)
+    uploaded : an uploaded series (n,) as a tuple, used instead of generating one from `series`
+        (which then only records the generator settings shown beside it)
+    """
+
+    series: tuple[tuple[str, Any], ...]
+    seq_len: int = core.TUTORIAL_SEQ_LEN
+    hidden_size: int = core.TUTORIAL_HIDDEN_SIZE
+    seed: int = 0
+    lr: float = core.TUTORIAL_LR
+    clip: float | None = core.TUTORIAL_CLIP
+    epochs: int = core.TUTORIAL_EPOCHS
+    batch_size: int = 1
+    truncate: int | None = None
+    scaling: str = "raw"
+    uploaded: tuple[float, ...] | None = None
+
+    def series_kwargs(self) -> dict[str, Any]:
+        v = dict(self.series)
+        return {
+            "n": v["n"],
+            "phi": (v["phi1"], v["phi2"]),
+            "sigma": v["sigma"],
+            "start": (v["t0"], v["t1"]),
+            "seed": v["seed"],
+            "mean_level": v["mu"],
+        }
+
+    def data(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, core.Scaling]:
+        """The series (n,), windows X (N, T), targets y (N,) and the scaler, all as trained on."""
+        if self.uploaded is not None:
+            temps = np.array(self.uploaded, dtype=float)
+        else:
+            temps = core.weather_series(**self.series_kwargs())
+        X, y = core.make_windows(temps, self.seq_len)
+        return temps, X, y, core.Scaling.named(self.scaling, temps)
+
+    def execute(self, report: Callable[[Progress], bool] | None = None) -> RunResult:
+        """Train; `report` gets progress every few epochs and returns True to stop early."""
+        _, X, y, scaler = self.data()
+        params = core.init_params(self.hidden_size, seed=self.seed)
+        initial = core.copy_params(params)
+        batch = X.shape[0] if self.batch_size == 0 else self.batch_size
+        started = time.perf_counter()
+
+        due = _Throttle(REPORT_EVERY_S)
+
+        def callback(progress: core.TrainProgress) -> bool:
+            if report is None or not due():
+                return False
+            return report(
+                Progress(
+                    progress.epoch,
+                    progress.epochs,
+                    progress.total_loss,
+                    progress.params,
+                    time.perf_counter() - started,
+                )
+            )
+
+        history = core.train(
+            params,
+            scaler.scale(X),
+            scaler.scale(y),
+            epochs=self.epochs,
+            lr=self.lr,
+            clip=self.clip,
+            batch_size=batch,
+            truncate=self.truncate,
+            callback=callback,
+            callback_every=max(1, self.epochs // 200),
+        )
+        return RunResult(
+            request=self,
+            initial_params=initial,
+            params=params,
+            total_loss=history.total_loss,
+            mean_loss=history.mean_loss,
+            diverged=history.diverged,
+            stopped_early=history.stopped_early,
+            message=history.message,
+            elapsed_s=time.perf_counter() - started,
+            scaler=scaler,
+        )

@@ -1,0 +1,48 @@
+"""Every user-facing setting, declared once: name in the URL, default, bounds, and a sentence.
+
+`Setting` and the URL round trip live in `setting.py`; each page's declarations in its own module.
+"""
+
+from rnnviz.settings.lessons import (
+    BPTT,
+    GRADIENT_PANELS,
+    MODEL,
+    MODEL_SOURCES,
+    SCALAR_PARAM_HELP,
+    STEPPER,
+)
+from rnnviz.settings.series import SEQ_LEN, SERIES, WINDOW
+from rnnviz.settings.setting import Setting, from_query, to_query
+from rnnviz.settings.training import (
+    COMPARE_LR_DEFAULTS,
+    LR_GRID,
+    MAX_COMPARE,
+    SCALINGS,
+    TRAINING,
+    UPDATE_MODES,
+)
+
+# Every URL-bound setting of every page.
+ALL: tuple[Setting, ...] = (*SERIES, WINDOW, *MODEL, *STEPPER, *BPTT, *GRADIENT_PANELS, *TRAINING)
+
+__all__ = [
+    "ALL",
+    "BPTT",
+    "COMPARE_LR_DEFAULTS",
+    "GRADIENT_PANELS",
+    "LR_GRID",
+    "MAX_COMPARE",
+    "MODEL",
+    "MODEL_SOURCES",
+    "SCALAR_PARAM_HELP",
+    "SCALINGS",
+    "SEQ_LEN",
+    "SERIES",
+    "STEPPER",
+    "TRAINING",
+    "UPDATE_MODES",
+    "WINDOW",
+    "Setting",
+    "from_query",
+    "to_query",
+]
