@@ -73,6 +73,27 @@ from .train import (
 )
 from .validation import PARAM_NAMES
 
+# isort: split
+# The gated cells (issue 13): LSTM and GRU beside the RNN, one entry point for all three.
+from .cells import (
+    CELL_LABELS,
+    CELLS,
+    INITS,
+    CellResult,
+    CellTrace,
+    cell_backward,
+    cell_forward,
+    check_cell,
+    copy_cell_params,
+    gate_count,
+    init_cell,
+    param_names,
+    parameter_count,
+)
+from .gated import GATE_NAMES, GATED_PARAM_NAMES
+from .gru import GRUResult, GRUTrace
+from .lstm import LSTMResult, LSTMTrace
+
 __all__ = [
     "FRESH_DAYS",
     "SCALINGS",
@@ -131,4 +152,24 @@ __all__ = [
     "step",
     "train",
     "weather_series",
+    # The gated cells (issue 13).
+    "CELLS",
+    "CELL_LABELS",
+    "GATED_PARAM_NAMES",
+    "GATE_NAMES",
+    "INITS",
+    "CellResult",
+    "CellTrace",
+    "GRUResult",
+    "GRUTrace",
+    "LSTMResult",
+    "LSTMTrace",
+    "cell_backward",
+    "cell_forward",
+    "check_cell",
+    "copy_cell_params",
+    "gate_count",
+    "init_cell",
+    "param_names",
+    "parameter_count",
 ]

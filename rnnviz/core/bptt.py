@@ -27,6 +27,8 @@ class BPTTResult:
     contributions : dict         per-timestep terms, summed over the batch:
                                  W_xh (T, H, 1), W_hh (T, H, H), b_h (T, H); row t-1 is step t's
     truncate : int               k: how many steps back the gradient was carried (T = full BPTT)
+    dx : (B, T) ndarray          dx[:, t-1] = dL/dx_t = W_xhᵀ·da_t, how much the loss depends on
+                                 each input (0 for steps t <= T-k under truncation)
     """
 
     loss: float
@@ -36,6 +38,7 @@ class BPTTResult:
     da: np.ndarray
     contributions: dict[str, np.ndarray]
     truncate: int
+    dx: np.ndarray
 
 
 def backward(params: Params, trace: Trace, y, truncate: int | None = None) -> BPTTResult:
@@ -61,6 +64,7 @@ def backward(params: Params, trace: Trace, y, truncate: int | None = None) -> BP
         da      = (1 - tanh(a_t)²)·dh_next
         dW_xh  += da·x_t,  dW_hh += da·h_(t-1)ᵀ,  db_h += da
         dh_next = W_hhᵀ·da                 (now dL/dh_(t-1))
+        dx_t    = W_xhᵀ·da                 (how much the loss depends on x_t)
     """
     hidden = check_params(params)
     _, y = as_batch(trace.x, y)
@@ -104,6 +108,7 @@ def backward(params: Params, trace: Trace, y, truncate: int | None = None) -> BP
         da=da,
         contributions={"W_xh": contrib_W_xh, "W_hh": contrib_W_hh, "b_h": contrib_b_h},
         truncate=k,
+        dx=da @ np.asarray(params["W_xh"], dtype=np.float64)[:, 0],  # W_xhᵀ·da_t, all t: (B, T)
     )
 
 
