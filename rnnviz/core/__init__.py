@@ -75,6 +75,7 @@ from .validation import PARAM_NAMES
 
 # isort: split
 # The gated cells (issue 13): LSTM and GRU beside the RNN, one entry point for all three.
+from .cell_train import cell_sgd_step, train_cell, train_cell_recall
 from .cells import (
     CELL_LABELS,
     CELLS,
@@ -93,6 +94,7 @@ from .cells import (
 from .gated import GATE_NAMES, GATED_PARAM_NAMES
 from .gru import GRUResult, GRUTrace
 from .lstm import LSTMResult, LSTMTrace
+from .recall import RecallTask
 
 __all__ = [
     "FRESH_DAYS",
@@ -164,12 +166,16 @@ __all__ = [
     "GRUTrace",
     "LSTMResult",
     "LSTMTrace",
+    "RecallTask",
     "cell_backward",
     "cell_forward",
+    "cell_sgd_step",
     "check_cell",
     "copy_cell_params",
     "gate_count",
     "init_cell",
     "param_names",
     "parameter_count",
+    "train_cell",
+    "train_cell_recall",
 ]
