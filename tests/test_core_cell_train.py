@@ -137,4 +137,6 @@ def test_training_one_model_at_a_time():
     stacked = {n: np.stack([v, v]) for n, v in core.init_cell("gru", 3, seed=0).items()}
     with pytest.raises(ValueError, match="one model at a time"):
         core.cell_sgd_step("gru", stacked, np.zeros((2, 3)), np.zeros(2))
+    with pytest.raises(ValueError, match="one model at a time"):
+        core.train_cell("gru", stacked, np.zeros((2, 3)), np.zeros(2), epochs=1)
     assert math.isfinite(core.cell_sgd_step("gru", core.init_cell("gru", 3), [[1.0, 2.0]], [0.5]))

@@ -14,9 +14,10 @@ from collections.abc import Callable
 
 import numpy as np
 
+from . import gru, lstm
 from .bptt import clip_grads
-from .cells import cell_backward, cell_forward, check_cell, check_cell_params, copy_cell_params
-from .cells import param_names as cell_param_names
+from .cells import check_cell, check_cell_params, copy_cell_params
+from .gated import GATED_PARAM_NAMES, as_arrays
 from .recall import RecallTask
 from .rnn import Params
 from .train import (
@@ -58,10 +59,20 @@ def cell_sgd_step(
     lr = check_lr(lr)
     clip = check_clip(clip)
     X, y = as_batch(X, y)
+    return _gated_step(cell, params, X, y, lr, clip, check_truncate(truncate, X.shape[1]))
+
+
+_PASSES = {"lstm": (lstm.forward_pass, lstm.bptt), "gru": (gru.forward_pass, gru.bptt)}
+
+
+def _gated_step(cell: str, params: Params, X, y, lr: float, clip: float | None, k: int) -> float:
+    """`cell_sgd_step` on checked arguments: the training loop checks them once, not per step."""
+    forward_pass, bptt = _PASSES[cell]
+    arrays = as_arrays(params)
     with np.errstate(over="ignore", invalid="ignore"):
-        result = cell_backward(cell, params, cell_forward(cell, params, X), y, truncate)
+        result = bptt(arrays, forward_pass(arrays, X), y, k)
         grads = clip_grads(result.grads, clip)
-        updated = {name: params[name] - lr * grads[name] for name in cell_param_names(cell)}
+        updated = {name: arrays[name] - lr * grads[name] for name in GATED_PARAM_NAMES}
     if not math.isfinite(result.loss) or not all(np.all(np.isfinite(v)) for v in updated.values()):
         raise TrainingDiverged(divergence_message(lr, clip, "on this step"))
     params.update(updated)
@@ -140,7 +151,9 @@ def _train(
 ) -> History:
     """The epoch loop shared by `train_cell` and `train_cell_recall`; `windows(e)` gives epoch e's
     (X (N, T), y (N,))."""
-    check_cell_params(cell, params)
+    _, lead = check_cell_params(cell, params)
+    if lead:
+        raise ValueError("Training takes one model at a time: these parameters hold several.")
     n_windows, seq_len = shape
     epochs = check_int(epochs, "The number of epochs", 1)
     lr = check_lr(lr)
@@ -167,7 +180,7 @@ def _train(
         for index, start in enumerate(starts):
             X_b, y_b = X[start : start + batch_size], y[start : start + batch_size]
             try:
-                loss = cell_sgd_step(cell, model, X_b, y_b, lr, clip, k)
+                loss = _gated_step(cell, model, X_b, y_b, lr, clip, k)
             except TrainingDiverged:
                 where = f"in epoch {epoch + 1}, batch {index + 1} of {len(starts)}"
                 return math.nan, divergence_message(lr, clip, where)

@@ -113,6 +113,12 @@ def init_gated(cell: str, hidden_size: int, seed: int | np.random.Generator) -> 
     return {name: rng.uniform(-bound, bound, shape) for name, shape in shapes.items()}
 
 
+def gate_blocks(a: np.ndarray, n_gates: int) -> list[np.ndarray]:
+    """The G blocks of a (..., G·H) array, views (..., H) in PyTorch's gate order."""
+    hidden = a.shape[-1] // n_gates
+    return [a[..., g * hidden : (g + 1) * hidden] for g in range(n_gates)]
+
+
 def input_part(params: Params, x_t: np.ndarray) -> np.ndarray:
     """W_ih·x_t + b_ih for every window: (..., B, G·H) from x_t (B,)."""
     return x_t[:, None] * params["W_ih"][..., None, :, 0] + params["b_ih"][..., None, :]

@@ -26,6 +26,7 @@ from .gated import (
     Params,
     as_arrays,
     check_gated_params,
+    gate_blocks,
     head,
     head_backward,
     hidden_part,
@@ -81,16 +82,23 @@ def forward(params: Params, X) -> GRUTrace:
     The input part ``W_ih·x_t + b_ih`` and the hidden part ``W_hh·h_(t−1) + b_hh`` (3H each) are
     split into their r, z, n blocks; then the module's equations.
     """
-    hidden, lead = check_gated_params("gru", params)
-    params = as_arrays(params)
+    check_gated_params("gru", params)
     X, _ = as_batch(X)
+    return forward_pass(as_arrays(params), X)
+
+
+def forward_pass(params: Params, X: np.ndarray) -> GRUTrace:
+    """`forward` on checked float64 parameters and windows X (B, T), checking nothing: for
+    training loops that check once (`core.train_cell`)."""
+    hidden = params["W_hh"].shape[-1]
+    lead = params["W_hh"].shape[:-2]
     batch, seq_len = X.shape
     gates = {name: np.empty(lead + (batch, seq_len, hidden)) for name in ("r", "z", "n", "hn")}
     h = np.zeros(lead + (batch, seq_len + 1, hidden))  # (B, T+1, H)
     for t in range(1, seq_len + 1):
         h_prev = h[..., t - 1, :]  # (B, H)
-        xr, xz, xn = np.split(input_part(params, X[:, t - 1]), 3, axis=-1)  # (B, H) each
-        hr, hz, hn = np.split(hidden_part(params, h_prev), 3, axis=-1)  # (B, H) each
+        xr, xz, xn = gate_blocks(input_part(params, X[:, t - 1]), 3)  # (B, H) each
+        hr, hz, hn = gate_blocks(hidden_part(params, h_prev), 3)  # (B, H) each
         r_t = sigmoid(xr + hr)
         z_t = sigmoid(xz + hz)
         n_t = np.tanh(xn + r_t * hn)
@@ -155,13 +163,19 @@ def backward(params: Params, trace: GRUTrace, y, truncate: int | None = None) ->
                                  dh_next = z_t ⊙ dh_next + W_hhᵀ·da_h,  dx_t = W_ihᵀ·da
     """
     hidden, lead = check_gated_params("gru", params)
-    params = as_arrays(params)
     _, y = as_batch(trace.x, y)
     batch, seq_len = trace.x.shape
     if trace.h.shape != lead + (batch, seq_len + 1, hidden):
         raise ValueError("The trace does not belong to these parameters: its shape differs.")
-    k = check_truncate(truncate, seq_len)
+    return bptt(as_arrays(params), trace, y, check_truncate(truncate, seq_len))
 
+
+def bptt(params: Params, trace: GRUTrace, y: np.ndarray, k: int) -> GRUResult:
+    """`backward` on checked float64 parameters, targets y (B,) and depth k in 1..T, checking
+    nothing: for training loops that check once (`core.train_cell`)."""
+    hidden = params["W_hh"].shape[-1]
+    lead = params["W_hh"].shape[:-2]
+    batch, seq_len = trace.x.shape
     h_T = trace.h[..., seq_len, :]  # (B, H)
     loss, dL_dy, dW_hy, db_y, dh_T = head_backward(params, h_T, trace.y_pred - y)
     grads = {name: np.zeros_like(params[name]) for name in ("W_ih", "W_hh", "b_ih", "b_hh")}

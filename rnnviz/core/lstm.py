@@ -28,6 +28,7 @@ from .gated import (
     Params,
     as_arrays,
     check_gated_params,
+    gate_blocks,
     head,
     head_backward,
     hidden_part,
@@ -84,16 +85,23 @@ def forward(params: Params, X) -> LSTMTrace:
     ``a_t = W_ih·x_t + b_ih + W_hh·h_(t−1) + b_hh`` (4H,), split into the blocks of i, f, g, o;
     then the module's equations.
     """
-    hidden, lead = check_gated_params("lstm", params)
-    params = as_arrays(params)
+    check_gated_params("lstm", params)
     X, _ = as_batch(X)
+    return forward_pass(as_arrays(params), X)
+
+
+def forward_pass(params: Params, X: np.ndarray) -> LSTMTrace:
+    """`forward` on checked float64 parameters and windows X (B, T), checking nothing: for
+    training loops that check once (`core.train_cell`)."""
+    hidden = params["W_hh"].shape[-1]
+    lead = params["W_hh"].shape[:-2]
     batch, seq_len = X.shape
     gates = {name: np.empty(lead + (batch, seq_len, hidden)) for name in "ifgo"}  # (B, T, H)
     c = np.zeros(lead + (batch, seq_len + 1, hidden))  # (B, T+1, H)
     h = np.zeros(lead + (batch, seq_len + 1, hidden))  # (B, T+1, H)
     for t in range(1, seq_len + 1):
         a_t = input_part(params, X[:, t - 1]) + hidden_part(params, h[..., t - 1, :])  # (B, 4H)
-        a_i, a_f, a_g, a_o = np.split(a_t, 4, axis=-1)  # (B, H) each
+        a_i, a_f, a_g, a_o = gate_blocks(a_t, 4)  # (B, H) each
         i_t, f_t, g_t, o_t = sigmoid(a_i), sigmoid(a_f), np.tanh(a_g), sigmoid(a_o)
         c[..., t, :] = f_t * c[..., t - 1, :] + i_t * g_t
         h[..., t, :] = o_t * np.tanh(c[..., t, :])
@@ -112,7 +120,9 @@ class LSTMResult:
                                  dW_hy (1, H), db_y (1,), keyed by the parameter names
     dL_dy : (B,) ndarray         2·(y_pred − y) / B
     dh : (B, T+1, H) ndarray     dh[:, t] = dL/dh_t; dh[:, 0] is what would flow into h_0
-    dc : (B, T+1, H) ndarray     dc[:, t] = dL/dc_t; dc[:, 0] is what would flow into c_0
+    dc : (B, T+1, H) ndarray     dc[:, t] = dL/dc_t along both of c_t's paths, through
+                                 h_t = o_t ⊙ tanh(c_t) and through c_(t+1); dc[:, 0] is what
+                                 would flow into c_0
     da : (B, T, 4H) ndarray      dL/da_t at the gates' pre-activations, blocks i, f, g, o
     dx : (B, T) ndarray          dx[:, t-1] = dL/dx_t, how much the loss depends on each input
     truncate : int               k: how many steps back the gradient was carried (T = full BPTT)
@@ -158,13 +168,19 @@ def backward(params: Params, trace: LSTMTrace, y, truncate: int | None = None) -
                                       dh_next = W_hhᵀ·da,  dx_t = W_ihᵀ·da
     """
     hidden, lead = check_gated_params("lstm", params)
-    params = as_arrays(params)
     _, y = as_batch(trace.x, y)
     batch, seq_len = trace.x.shape
     if trace.h.shape != lead + (batch, seq_len + 1, hidden):
         raise ValueError("The trace does not belong to these parameters: its shape differs.")
-    k = check_truncate(truncate, seq_len)
+    return bptt(as_arrays(params), trace, y, check_truncate(truncate, seq_len))
 
+
+def bptt(params: Params, trace: LSTMTrace, y: np.ndarray, k: int) -> LSTMResult:
+    """`backward` on checked float64 parameters, targets y (B,) and depth k in 1..T, checking
+    nothing: for training loops that check once (`core.train_cell`)."""
+    hidden = params["W_hh"].shape[-1]
+    lead = params["W_hh"].shape[:-2]
+    batch, seq_len = trace.x.shape
     h_T = trace.h[..., seq_len, :]  # (B, H)
     loss, dL_dy, dW_hy, db_y, dh_T = head_backward(params, h_T, trace.y_pred - y)
     grads = {name: np.zeros_like(params[name]) for name in ("W_ih", "W_hh", "b_ih", "b_hh")}

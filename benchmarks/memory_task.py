@@ -1,0 +1,138 @@
+"""Pre-study: how far back can each cell recall? RNN, LSTM and GRU on core.RecallTask. Prints only.
+
+Task: windows of T inputs x_t ~ N(0, 1), target ``y = x_(T−k+1) + ε``, ε ~ N(0, σ_ε²), fresh
+windows every epoch. T is fixed (the largest k of the grid), so only the recall lag k changes
+between rows: the cost of an epoch is the same for every k, and the table shows memory, not
+sequence length. Reference levels: the no-memory baseline 1 + σ_ε² (always predicting 0, the
+mean of y) and the noise floor σ_ε².
+
+Protocol:
+
+1. Learning rate per cell: a small grid (--lrs), one validation run each on k = --tune-lag with
+   its own seed (1000, used nowhere else), scored by MSE on that task's held-out windows; the
+   lowest wins. Same budget as the real runs.
+2. For each k and each cell: --seeds runs (seed s initialises the model and draws the windows),
+   mini-batch SGD (--batch), element-wise clipping ±--clip, PyTorch's init for all three cells
+   (the RNN too, so the comparison is on equal terms), full BPTT.
+3. Held-out MSE on 2000 windows no training epoch sees. "Learned" means MSE <= σ_ε² + 0.1, i.e.
+   at least 90% of x_(T−k+1)'s variance recovered.
+
+    .venv/bin/python -m benchmarks.memory_task                          # the reported study
+    .venv/bin/python -m benchmarks.memory_task --lags 1,5 --epochs 50   # a quick look
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import statistics
+import time
+
+import numpy as np
+
+from rnnviz import core
+
+TUNING_SEED = 1000
+LEARNED_MARGIN = 0.1  # learned: held-out MSE <= noise floor + this (90% of Var(x) recovered)
+
+
+def held_out_mse(cell: str, params, task: core.RecallTask, n: int) -> float:
+    X, y = task.held_out(n)
+    err = core.cell_forward(cell, params, X).y_pred - y
+    return float(np.mean(err * err))
+
+
+def run(cell: str, task: core.RecallTask, args, lr: float, seed: int) -> tuple[float, float, bool]:
+    """Train one model; return (held-out MSE, seconds, diverged)."""
+    params = core.init_cell(cell, args.hidden, seed=seed, init="pytorch")
+    start = time.perf_counter()
+    history = core.train_cell_recall(
+        cell, params, task, epochs=args.epochs, lr=lr, clip=args.clip, batch_size=args.batch
+    )
+    seconds = time.perf_counter() - start
+    return held_out_mse(cell, params, task, args.held_out), seconds, history.diverged
+
+
+def task_for(args, lag: int, seed: int) -> core.RecallTask:
+    return core.RecallTask(
+        seq_len=args.seq_len, lag=lag, noise=args.noise, n_windows=args.windows, seed=seed
+    )
+
+
+def tune(cell: str, args) -> float:
+    """The learning rate of the grid with the lowest validation MSE (ties: the smaller lr)."""
+    task = task_for(args, args.tune_lag, TUNING_SEED)
+    scores = {}
+    for lr in args.lrs:
+        mse, seconds, diverged = run(cell, task, args, lr, TUNING_SEED)
+        scores[lr] = np.inf if diverged else mse
+        note = " (diverged)" if diverged else ""
+        print(f"  {cell:<4} lr {lr:<6g} validation MSE {mse:.4f}{note}  [{seconds:.1f} s]")
+    return min(args.lrs, key=lambda lr: (scores[lr], lr))
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lags", default="1,2,4,8,16", help="the k grid, comma-separated")
+    parser.add_argument("--seq-len", type=int, default=None, help="T (default: the largest k)")
+    parser.add_argument("--cells", default="rnn,lstm,gru")
+    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--epochs", type=int, default=400)
+    parser.add_argument("--windows", type=int, default=96, help="fresh windows per epoch")
+    parser.add_argument("--batch", type=int, default=32)
+    parser.add_argument("--hidden", type=int, default=20)
+    parser.add_argument("--noise", type=float, default=0.1, help="σ_ε")
+    parser.add_argument("--clip", type=float, default=1.0)
+    parser.add_argument("--lrs", default="0.03,0.1,0.3,1", help="the learning-rate grid")
+    parser.add_argument("--tune-lag", type=int, default=None, help="k for tuning (default: T/2)")
+    parser.add_argument("--held-out", type=int, default=2000)
+    args = parser.parse_args(argv)
+    lags = [int(v) for v in args.lags.split(",")]
+    cells = args.cells.split(",")
+    args.lrs = [float(v) for v in args.lrs.split(",")]
+    args.seq_len = args.seq_len or max(lags)
+    args.tune_lag = args.tune_lag or max(1, args.seq_len // 2)
+
+    reference = task_for(args, 1, 0)
+    floor, baseline = reference.noise_floor, reference.baseline_mse
+    steps = args.epochs * -(-args.windows // args.batch)
+    print(f"python {platform.python_version()}, numpy {np.__version__}, {platform.machine()}")
+    print(
+        f"T = {args.seq_len}, H = {args.hidden}, σ_ε = {args.noise:g}: no-memory baseline "
+        f"{baseline:.4f}, noise floor {floor:.4f}; learned: MSE <= {floor + LEARNED_MARGIN:.2f}"
+    )
+    print(
+        f"{args.epochs} epochs x {args.windows} fresh windows, batch {args.batch} "
+        f"({steps} SGD steps), clip ±{args.clip:g}, PyTorch init, full BPTT"
+    )
+
+    print(f"learning rates, tuned on k = {args.tune_lag} (seed {TUNING_SEED}):")
+    lr_of = {cell: tune(cell, args) for cell in cells}
+    print("  chosen: " + ", ".join(f"{cell} {lr_of[cell]:g}" for cell in cells))
+
+    rows = []
+    for lag in lags:
+        for cell in cells:
+            results = [
+                run(cell, task_for(args, lag, seed), args, lr_of[cell], seed)
+                for seed in range(args.seeds)
+            ]
+            mses = [mse for mse, _, _ in results]
+            rows.append((lag, cell, mses, [s for _, s, _ in results], sum(d for *_, d in results)))
+            print(f"  k = {lag:>2} {cell:<4} MSE " + " ".join(f"{m:.3f}" for m in mses), flush=True)
+
+    print(f"\nheld-out MSE ({args.held_out} windows), {args.seeds} seeds; baseline {baseline:.3f}")
+    print(f"{'k':>3} {'cell':<5} {'lr':>5} {'median':>7} {'min':>7} {'max':>7} "
+          f"{'learned':>8} {'s/run':>6}")  # fmt: skip
+    for lag, cell, mses, seconds, diverged in rows:
+        learned = sum(m <= floor + LEARNED_MARGIN for m in mses)
+        note = f"  ({diverged} diverged)" if diverged else ""
+        print(
+            f"{lag:>3} {cell:<5} {lr_of[cell]:>5g} {statistics.median(mses):>7.3f} "
+            f"{min(mses):>7.3f} {max(mses):>7.3f} {learned:>4}/{len(mses):<3} "
+            f"{statistics.median(seconds):>6.1f}{note}"
+        )
+
+
+if __name__ == "__main__":
+    main()
