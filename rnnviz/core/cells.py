@@ -24,7 +24,7 @@ import numpy as np
 from . import gru, lstm
 from .bptt import BPTTResult, backward
 from .gated import GATE_NAMES, GATED_PARAM_NAMES, check_gated_params, init_gated
-from .rnn import Params, Trace, forward, init_params
+from .rnn import TUTORIAL_HIDDEN_SIZE, Params, Trace, forward, init_params
 from .seeding import as_generator
 from .validation import PARAM_NAMES, check_int, check_params
 
@@ -67,7 +67,10 @@ def parameter_count(cell: str, hidden_size: int) -> int:
 
 
 def init_cell(
-    cell: str, hidden_size: int = 20, seed: int | np.random.Generator = 0, init: str | None = None
+    cell: str,
+    hidden_size: int = TUTORIAL_HIDDEN_SIZE,
+    seed: int | np.random.Generator = 0,
+    init: str | None = None,
 ) -> Params:
     """Fresh parameters for `cell`.
 
