@@ -143,9 +143,9 @@ def test_the_app_trains_what_the_export_describes():
     # script matches what the app shows.
     settings = {"epochs": 5, "scaling": "standardised", "batch_size": 0, "hidden_size": 4}
     s = export.normalise_settings(settings)
-    request = TrainRequest(
-        series=tuple(sorted(s["series"].items())), **{k: v for k, v in s.items() if k != "series"}
-    )
+    run_settings = {k: v for k, v in s.items() if k != "series"}
+    run_settings["batch_size"] = run_settings["batch_size"] or None  # the export spells it 0
+    request = TrainRequest(series=tuple(sorted(s["series"].items())), **run_settings)
     result = request.execute()
     params, history = train_like_the_app(settings)
     for name in NAMES:

@@ -10,8 +10,10 @@ once drawn). A student exploring alone has no poll at all.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
@@ -20,12 +22,39 @@ from rnnviz import settings as schema
 from rnnviz.server import redis_rooms, rooms
 from rnnviz.ui import state
 
-TEACHER = "room_teacher"  # {"code", "token"} while this session presents
-FOLLOW = "room_follow"  # {"code", "following": bool, "version": int} once joined
+TEACHER = "room_teacher"  # a Presenting while this session presents
+FOLLOW = "room_follow"  # a Following once joined
 PENDING = "room_pending"  # a RoomView to apply at the start of the next run
 FOLLOWER_ID = "room_follower_id"
 ROOM_ERROR = "room_error"
 POLL_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class Presenting:
+    """This session presents room `code`, holding its secret `token`; `page` is the url path
+    its last full run published (a fragment's publish keeps it)."""
+
+    code: str
+    token: str
+    page: str = ""
+
+
+@dataclass(frozen=True)
+class Following:
+    """This session joined room `code`: `following` while its screen follows the teacher's
+    (False: exploring alone), `version` the room version it last took on (-1: none yet)."""
+
+    code: str
+    following: bool = True
+    version: int = -1
+
+
+def _follow(**changes: Any) -> Following:
+    """Store this session's Following with `changes` applied, and return it."""
+    follow = dataclasses.replace(st.session_state[FOLLOW], **changes)
+    st.session_state[FOLLOW] = follow
+    return follow
 
 
 @st.cache_resource(show_spinner=False)
@@ -37,7 +66,7 @@ def store() -> rooms.RoomStore:
 
 
 def _screen(page_path: str) -> tuple[str, dict[str, str]]:
-    return page_path, schema.to_query(state.values(), state.ALL_SETTINGS)
+    return page_path, schema.to_query(state.values(), schema.ALL)
 
 
 # -- run at fixed points of app.py ------------------------------------------------------------
@@ -47,9 +76,9 @@ def apply_pending() -> str | None:
     follow = st.session_state.get(FOLLOW)
     if view is None or follow is None:  # nothing queued, or the student left meanwhile
         return None
-    values, _ = schema.from_query(view.query, state.ALL_SETTINGS)
+    values, _ = schema.from_query(view.query, schema.ALL)
     state.set_values(values)
-    follow["version"] = view.version
+    _follow(version=view.version)
     return view.page
 
 
@@ -63,10 +92,10 @@ def publish(page_path: str | None = None) -> None:
     if teacher is None:
         return
     if page_path is None:
-        page_path = teacher.get("page", "")
-    teacher["page"] = page_path
+        page_path = teacher.page
+    st.session_state[TEACHER] = dataclasses.replace(teacher, page=page_path)
     try:
-        store().publish(teacher["code"], teacher["token"], *_screen(page_path))
+        store().publish(teacher.code, teacher.token, *_screen(page_path))
     except rooms.RoomError as err:  # expired or closed elsewhere
         st.session_state.pop(TEACHER, None)
         st.session_state[ROOM_ERROR] = str(err)
@@ -79,7 +108,7 @@ def _open() -> None:
     except rooms.RoomError as err:
         st.session_state[ROOM_ERROR] = str(err)
         return
-    st.session_state[TEACHER] = {"code": code, "token": token}
+    st.session_state[TEACHER] = Presenting(code, token)
     st.session_state.pop(FOLLOW, None)
     st.session_state.pop(PENDING, None)
 
@@ -88,7 +117,7 @@ def _close() -> None:
     teacher = st.session_state.pop(TEACHER, None)
     if teacher is not None:
         try:
-            store().close(teacher["code"], teacher["token"])
+            store().close(teacher.code, teacher.token)
         except rooms.RoomError:
             pass  # already expired: nothing left to close
 
@@ -100,32 +129,30 @@ def _join() -> None:
     except rooms.RoomError as err:
         st.session_state[ROOM_ERROR] = str(err)
         return
-    st.session_state[FOLLOW] = {"code": code, "following": True, "version": -1}
+    st.session_state[FOLLOW] = Following(code)
 
 
 def _set_following(on: bool) -> None:
-    follow = st.session_state.get(FOLLOW)
-    if follow is None:
+    if st.session_state.get(FOLLOW) is None:
         return
-    follow["following"] = on
-    if on:
-        follow["version"] = -1  # take on the teacher's screen at once
+    if on:  # version -1: take on the teacher's screen at once
+        _follow(following=True, version=-1)
     else:
-        _stop_counting(follow)
+        _stop_counting(_follow(following=False))
 
 
-def _stop_counting(follow: dict) -> None:
+def _stop_counting(follow: Following) -> None:
     """The teacher counts students who follow: one exploring alone leaves the count at once
     rather than 15 s later (it stays in the room and may follow again). Best effort: leave()
     never raises."""
-    store().leave(follow["code"], st.session_state[FOLLOWER_ID])
+    store().leave(follow.code, st.session_state[FOLLOWER_ID])
 
 
 def _leave() -> None:
     follow = st.session_state.pop(FOLLOW, None)
     st.session_state.pop(PENDING, None)
     if follow is not None:
-        store().leave(follow["code"], st.session_state[FOLLOWER_ID])
+        store().leave(follow.code, st.session_state[FOLLOWER_ID])
 
 
 def classroom_sidebar(page_path: str) -> None:
@@ -163,7 +190,7 @@ def _teacher_panel() -> None:
         # with the sentence and the open/join buttons, and without this poll.
         st.rerun(scope="app")
     try:
-        view = store().view(teacher["code"])
+        view = store().view(teacher.code)
     except rooms.RoomError as err:
         st.session_state.pop(TEACHER, None)
         st.error(str(err))
@@ -186,11 +213,11 @@ def _student_panel(page_path: str) -> None:
     nothing polls, so a student working on their own costs the server no timer runs and their
     clicks never queue behind a poll; the room is looked at again on their next full run."""
     follow = st.session_state[FOLLOW]
-    if follow["following"]:
+    if follow.following:
         _following_status(page_path)
         st.button("Explore on my own", on_click=_set_following, args=(False,), width="stretch")
     else:
-        st.info(f"Room {follow['code']}: you are exploring on your own.")
+        st.info(f"Room {follow.code}: you are exploring on your own.")
         st.button(
             "Follow the teacher again",
             on_click=_set_following,
@@ -207,21 +234,21 @@ def _check_room(page_path: str) -> None:
     follow = st.session_state.get(FOLLOW)
     if follow is None:
         return
-    following = follow["following"]
     try:
-        view = store().view(follow["code"], st.session_state[FOLLOWER_ID] if following else None)
+        view = store().view(
+            follow.code, st.session_state[FOLLOWER_ID] if follow.following else None
+        )
     except rooms.RoomError as err:
         st.session_state.pop(FOLLOW, None)
         st.session_state[ROOM_ERROR] = f"{err} You are on your own now."
         return
-    if not following:
+    if not follow.following:
         return
-    if view.version != follow["version"]:
+    if view.version != follow.version:
         st.session_state[PENDING] = view
         st.rerun(scope="app")
     if (view.page, view.query) != _screen(page_path):
-        follow["following"] = False  # the student moved: exploring on their own
-        _stop_counting(follow)
+        _stop_counting(_follow(following=False))  # the student moved: exploring on their own
 
 
 @st.fragment(run_every=POLL_SECONDS)
@@ -229,11 +256,11 @@ def _following_status(page_path: str) -> None:
     """The poll: drawn only while the student follows (a full run without it stops the timer)."""
     _check_room(page_path)
     follow = st.session_state.get(FOLLOW)
-    if follow is None or not follow["following"]:
+    if follow is None or not follow.following:
         # The room closed, or the student moved on a page fragment (a BPTT or stepper click,
         # which reruns only that fragment): redraw the sidebar, without this poll.
         st.rerun(scope="app")
-    st.success(f"Following room {follow['code']}.")
+    st.success(f"Following room {follow.code}.")
 
 
 def page_for(url_path: str, pages: list[Any]) -> Any | None:
