@@ -11,8 +11,11 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -311,3 +314,27 @@ def test_the_app_uses_redis_when_configured(redis_url, db, monkeypatch):
     finally:
         presenter.store.clear()
     assert "RNNVIZ_ROOMS_REDIS" not in os.environ
+
+
+@pytest.mark.parametrize("rooms_redis, loaded", [(None, False), ("redis://127.0.0.1:1/0", True)])
+def test_redis_py_is_imported_only_when_rooms_live_in_redis(rooms_redis, loaded):
+    """In a fresh process, as a server starts: the app's module, then its rooms."""
+    env = {k: v for k, v in os.environ.items() if k != "RNNVIZ_ROOMS_REDIS"}
+    if rooms_redis:
+        env["RNNVIZ_ROOMS_REDIS"] = rooms_redis  # never contacted: nothing is called on it
+    program = (
+        "import sys\n"
+        "from rnnviz.ui import presenter\n"
+        "imported = 'redis' in sys.modules\n"
+        "presenter.store()\n"
+        "print(imported, 'redis' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program],
+        cwd=Path(__file__).resolve().parents[1],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.split() == ["False", str(loaded)]
