@@ -13,6 +13,10 @@ Each key carries a TTL of the idle expiry, renewed when the teacher opens or pub
 abandoned room disappears from Redis by itself. Times come from Redis's own clock (one clock
 for all replicas), or from `clock` if one is given (tests move time by hand).
 Only a SHA-256 of the teacher's token is stored: reading Redis does not let anyone take over.
+
+redis-py speaks to Redis: its connection pool (thread-safe: a Streamlit server answers every
+session on its own thread), URL parsing, and `register_script`, which runs a script by its SHA1
+(EVALSHA) and loads it once when Redis does not know it yet (a restart, SCRIPT FLUSH).
 """
 
 from __future__ import annotations
@@ -22,8 +26,14 @@ import json
 import logging
 import secrets
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
-from rnnviz.server.redis_client import RedisClient, RedisError, RedisReplyError
+import redis
+from redis.backoff import NoBackoff
+from redis.commands.core import Script
+from redis.exceptions import RedisError
+from redis.retry import Retry
+
 from rnnviz.server.rooms import (
     CODE_ALPHABET,
     CODE_LENGTH,
@@ -118,41 +128,58 @@ return 'ok'
 """
 
 
-class _Script:
-    """A Lua script run by its SHA1 (EVALSHA), sent in full once if Redis does not know it yet."""
-
-    def __init__(self, body: str):
-        self.text = _PRELUDE + body
-        self.sha = hashlib.sha1(self.text.encode()).hexdigest()
-
-    def __call__(self, client: RedisClient, keys: tuple[str, ...], args: tuple) -> object:
-        try:
-            return client.execute("EVALSHA", self.sha, len(keys), *keys, *args)
-        except RedisReplyError as err:
-            if not str(err).startswith("NOSCRIPT"):
-                raise
-            return client.execute("EVAL", self.text, len(keys), *keys, *args)
-
-
 def _sha256(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def connect(url: str, timeout_s: float = 5.0) -> redis.Redis:
+    """A client for the Redis at `url`; it connects on its first command, not here.
+
+    url : redis://[[user]:password@]host[:port][/db] (or rediss://, unix://), as redis-py reads it
+    timeout_s : seconds to wait for a connection or a reply before RedisError
+    RoomError, with a sentence, if `url` is not a Redis address.
+    """
+    try:
+        client = redis.Redis.from_url(
+            url,
+            decode_responses=True,  # the scripts' replies are text: 'ok', a version, JSON
+            socket_timeout=timeout_s,
+            socket_connect_timeout=timeout_s,
+            # No retries: a Redis that does not answer costs a click one timeout, not one per
+            # try (5 s, against 10 s with one retry; measured with a socket that never answers).
+            # A pooled connection that Redis dropped (a restart) is still replaced: the pool
+            # checks each one before lending it (300 of 300 views after CLIENT KILL succeeded).
+            retry=Retry(NoBackoff(), 0),
+        )
+    except ValueError as err:
+        raise RoomError(_not_an_address(str(err))) from err
+    # redis-py reads a database that is not a number (redis://host/zero) as database 0: say so.
+    parts = urlsplit(url)
+    database = parts.path.strip("/")
+    if parts.scheme != "unix" and database and "db" not in client.connection_pool.connection_kwargs:
+        raise RoomError(_not_an_address(f"the database '{database}' is not a number"))
+    return client
+
+
+def _not_an_address(reason: str) -> str:
+    # The URL itself is not repeated: it may hold a password, and this sentence reaches pages.
+    return (
+        "Rooms are set up to live in Redis, but RNNVIZ_ROOMS_REDIS is not a Redis address "
+        f"like redis://127.0.0.1:6379/0 ({reason})."
+    )
 
 
 class RedisRooms:
     """Rooms in one Redis database, shared by every server process that points at it.
 
-    client : RedisClient (connections are made on first use, so a server starts without Redis)
+    client : redis.Redis with decode_responses=True, e.g. from connect() (connections are made
+        on first use, so a server starts without Redis)
     clock : None to use Redis's clock (seconds), or a callable for tests
     """
 
-    _open_script = _Script(_OPEN)
-    _publish_script = _Script(_PUBLISH)
-    _view_script = _Script(_VIEW)
-    _close_script = _Script(_CLOSE)
-
     def __init__(
         self,
-        client: RedisClient,
+        client: redis.Redis,
         max_rooms: int = MAX_ROOMS,
         idle_expiry_s: float = IDLE_EXPIRY_S,
         clock: Callable[[], float] | None = None,
@@ -160,14 +187,18 @@ class RedisRooms:
     ):
         self.client, self.max_rooms, self.idle_expiry_s = client, max_rooms, idle_expiry_s
         self._clock, self.prefix = clock, prefix
+        # Registering sends nothing: each script's SHA1 is computed here, its text sent to Redis
+        # only when EVALSHA answers NOSCRIPT.
+        self._open_script = client.register_script(_PRELUDE + _OPEN)
+        self._publish_script = client.register_script(_PRELUDE + _PUBLISH)
+        self._view_script = client.register_script(_PRELUDE + _VIEW)
+        self._close_script = client.register_script(_PRELUDE + _CLOSE)
 
     @classmethod
-    def from_url(cls, url: str, **kwargs) -> RedisRooms:
-        """Rooms in the Redis at `url`, e.g. redis://127.0.0.1:6379/0 (RNNVIZ_ROOMS_REDIS)."""
-        try:
-            return cls(RedisClient(url), **kwargs)
-        except ValueError as err:
-            raise RoomError(f"Rooms are set up to live in Redis, but {err}") from err
+    def from_url(cls, url: str, timeout_s: float = 5.0, **kwargs) -> RedisRooms:
+        """Rooms in the Redis at `url`, e.g. redis://127.0.0.1:6379/0 (RNNVIZ_ROOMS_REDIS);
+        RoomError if `url` is not a Redis address. Nothing is sent to Redis yet."""
+        return cls(connect(url, timeout_s), **kwargs)
 
     def open(self) -> tuple[str, str]:
         """A new room: (code for students, secret token for the teacher)."""
@@ -210,7 +241,7 @@ class RedisRooms:
         """Best effort: a follower who cannot be removed stops counting after FOLLOWER_TIMEOUT_S."""
         try:
             key = self._keys(normalise_code(code))[2]
-            self.client.execute("ZREM", key, follower)
+            self.client.zrem(key, follower)
         except (RoomError, RedisError) as err:
             log.info("leaving room %r: %s", code, err)
 
@@ -222,14 +253,12 @@ class RedisRooms:
         room = f"{self.prefix}room:{code}"
         return f"{self.prefix}rooms", room, f"{room}:followers"
 
-    def _run(self, script: _Script, code: str, *args) -> object:
+    def _run(self, script: Script, code: str, *args) -> object:
         now = "" if self._clock is None else repr(float(self._clock()))
         ttl_ms = max(1, round(self.idle_expiry_s * 1000))
         try:
-            return script(
-                self.client, self._keys(code), (now, self.idle_expiry_s, ttl_ms, code, *args)
-            )
-        except RedisError as err:
+            return script(self._keys(code), (now, self.idle_expiry_s, ttl_ms, code, *args))
+        except RedisError as err:  # no answer, a refused password, a full memory: one sentence
             log.warning("rooms in Redis: %s", err)
             raise RoomError(UNAVAILABLE) from err
 

@@ -19,7 +19,7 @@ from typing import Any
 import streamlit as st
 
 from rnnviz import settings as schema
-from rnnviz.server import redis_rooms, rooms
+from rnnviz.server import rooms
 from rnnviz.ui import state
 
 TEACHER = "room_teacher"  # a Presenting while this session presents
@@ -62,7 +62,12 @@ def store() -> rooms.RoomStore:
     """The server's rooms: in this process, or in Redis when RNNVIZ_ROOMS_REDIS names one
     (redis://host:port/db), so that replicas behind a load balancer share them (see deploy/)."""
     url = os.environ.get("RNNVIZ_ROOMS_REDIS")
-    return redis_rooms.RedisRooms.from_url(url) if url else rooms.InMemoryRooms()
+    if not url:
+        return rooms.InMemoryRooms()
+    # Imported here, not at the top: redis-py loads only on a server whose rooms live in Redis.
+    from rnnviz.server import redis_rooms
+
+    return redis_rooms.RedisRooms.from_url(url)
 
 
 def _screen(page_path: str) -> tuple[str, dict[str, str]]:
