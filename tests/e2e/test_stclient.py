@@ -1,4 +1,4 @@
-"""The load benchmark's protocol client (benchmarks/stclient.py) against a real server: it must
+"""The load benchmark's protocol client (benchmarks/stclient/) against a real server: it must
 drive the app the way a browser does, or the benchmark measures something else."""
 
 from __future__ import annotations
