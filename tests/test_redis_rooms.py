@@ -160,6 +160,32 @@ def test_concurrent_followers_and_publishes_stay_consistent(make_store):
 
 
 # -- what only Redis has ------------------------------------------------------------------------
+def test_followers_wait_for_the_teachers_move_and_wake_at_it(make_store):
+    store = make_store()
+    code, token = store.open()
+    since = store.changes(code)
+    assert not store.wait_for_change(code, since, 0.2)  # nothing moved: the timeout
+    threading.Timer(0.3, store.publish, (code, token, "stepper", {"fstep": "1"})).start()
+    started = time.monotonic()
+    assert store.wait_for_change(code, since, 5.0)
+    assert time.monotonic() - started < 1.5  # woken by the move, not by the 5 s timeout
+    moved = store.changes(code)
+    assert moved != since
+    threading.Timer(0.3, store.close, (code, token)).start()
+    assert store.wait_for_change(code, moved, 5.0)  # closing wakes them too
+
+
+def test_a_move_on_one_replica_wakes_a_follower_on_another(redis_url, db):
+    teacher_side, student_side = RedisRooms(connect(redis_url)), RedisRooms(connect(redis_url))
+    code, token = teacher_side.open()
+    since = student_side.changes(code)
+    time.sleep(0.2)  # the student's replica has subscribed
+    threading.Timer(0.2, teacher_side.publish, (code, token, "bptt", {})).start()
+    started = time.monotonic()
+    assert student_side.wait_for_change(code, since, 5.0)
+    assert time.monotonic() - started < 1.5
+
+
 def test_two_replicas_share_one_room(redis_url, db):
     teacher_side = RedisRooms.from_url(redis_url)  # two server processes, two connection pools
     student_side = RedisRooms.from_url(redis_url)

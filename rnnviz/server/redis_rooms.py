@@ -9,6 +9,7 @@ Keys (all under the prefix, `rnnviz:` by default):
     rooms                  sorted set: room code -> time the teacher last touched it
     room:<CODE>            hash: token_sha256, version, page, query (JSON), touched
     room:<CODE>:followers  sorted set: follower id -> time last seen
+    rooms:changed          pub/sub channel: a room's code each time it moves or closes
 Each key carries a TTL of the idle expiry, renewed when the teacher opens or publishes, so an
 abandoned room disappears from Redis by itself. Times come from Redis's own clock (one clock
 for all replicas), or from `clock` if one is given (tests move time by hand).
@@ -25,6 +26,9 @@ import hashlib
 import json
 import logging
 import secrets
+import threading
+import time
+from collections import Counter
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
@@ -101,6 +105,7 @@ local old = redis.call('HMGET', KEYS[2], 'page', 'query')
 if old[1] ~= ARGV[6] or old[2] ~= ARGV[7] then
   redis.call('HSET', KEYS[2], 'page', ARGV[6], 'query', ARGV[7])
   redis.call('HINCRBY', KEYS[2], 'version', 1)
+  redis.call('PUBLISH', KEYS[1] .. ':changed', ARGV[4])
 end
 return 'ok'
 """
@@ -124,6 +129,7 @@ if not live(now) then return 'missing' end
 if redis.call('HGET', KEYS[2], 'token_sha256') ~= ARGV[5] then return 'denied' end
 redis.call('DEL', KEYS[2], KEYS[3])
 redis.call('ZREM', KEYS[1], ARGV[4])
+redis.call('PUBLISH', KEYS[1] .. ':changed', ARGV[4])
 return 'ok'
 """
 
@@ -193,6 +199,11 @@ class RedisRooms:
         self._publish_script = client.register_script(_PRELUDE + _PUBLISH)
         self._view_script = client.register_script(_PRELUDE + _VIEW)
         self._close_script = client.register_script(_PRELUDE + _CLOSE)
+        # Waiting followers: one subscriber thread per server process counts the moves it hears
+        # of, by room, and wakes the followers waiting on that room.
+        self._moves: Counter[str] = Counter()
+        self._changed = threading.Condition()
+        self._listener: object | None = None
 
     @classmethod
     def from_url(cls, url: str, timeout_s: float = 5.0, **kwargs) -> RedisRooms:
@@ -248,6 +259,48 @@ class RedisRooms:
     def close(self, code: str, token: str) -> None:
         outcome = self._run(self._close_script, normalise_code(code), _sha256(token))
         self._raise_for(outcome, code, "close")
+
+    def changes(self, code: str) -> int:
+        """How many moves of room `code` this process has heard of (from Redis's pub/sub)."""
+        self._listen()
+        with self._changed:
+            return self._moves[code]
+
+    def wait_for_change(self, code: str, since: int, timeout: float) -> bool:
+        """Block until this process hears that room `code` moved or closed after `changes(code)`
+        was `since` (True), or `timeout` seconds pass (False). Without Redis, only the timeout:
+        the follower's next look at the room then finds the news."""
+        self._listen()
+        with self._changed:
+            return self._changed.wait_for(lambda: self._moves[code] != since, timeout)
+
+    def _listen(self) -> None:
+        """Subscribe to the rooms' change channel once, in a daemon thread (redis-py's
+        `run_in_thread`); it reconnects after Redis comes back, logging what went wrong."""
+        if self._listener is not None:
+            return
+        with self._changed:
+            if self._listener is not None:
+                return
+            pubsub = self.client.pubsub(ignore_subscribe_messages=True)
+            try:
+                pubsub.subscribe(**{f"{self._keys('')[0]}:changed": self._heard})
+                self._listener = pubsub.run_in_thread(
+                    sleep_time=1.0, daemon=True, exception_handler=self._listener_failed
+                )
+            except RedisError as err:
+                log.warning("rooms in Redis: cannot listen for changes: %s", err)
+
+    def _heard(self, message: dict) -> None:
+        with self._changed:
+            self._moves[str(message["data"])] += 1
+            self._changed.notify_all()
+
+    def _listener_failed(self, error: BaseException, pubsub, thread) -> None:
+        # redis-py calls this from the listener thread; waiting followers fall back to their
+        # timeout until the connection is back (pubsub reconnects and resubscribes by itself).
+        log.warning("rooms in Redis: change listener: %s", error)
+        time.sleep(1.0)  # no busy loop while Redis is away
 
     def _keys(self, code: str) -> tuple[str, str, str]:
         room = f"{self.prefix}room:{code}"

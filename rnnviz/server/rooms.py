@@ -49,6 +49,12 @@ class RoomStore(Protocol):
     def leave(self, code: str, follower: str) -> None: ...
     def close(self, code: str, token: str) -> None: ...
 
+    # A follower waits for the teacher's next move instead of asking again and again: read
+    # `changes(code)` before looking at the room, then `wait_for_change(code, that, timeout)`
+    # returns True as soon as the room changed since (or closed), False after `timeout` s.
+    def changes(self, code: str) -> int: ...
+    def wait_for_change(self, code: str, since: int, timeout: float) -> bool: ...
+
 
 def normalise_code(code: str) -> str:
     """A typed room code, upper-cased and trimmed; RoomError if it cannot be one."""
@@ -84,6 +90,7 @@ class InMemoryRooms:
         self.max_rooms, self.idle_expiry_s, self._clock = max_rooms, idle_expiry_s, clock
         self._rooms: dict[str, _Room] = {}
         self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)  # notified when any room moves or closes
 
     def open(self) -> tuple[str, str]:
         """A new room: (code for students, secret token for the teacher)."""
@@ -110,6 +117,7 @@ class InMemoryRooms:
             if (room.page, room.query) != (page, query):
                 room.page, room.query = page, query
                 room.version += 1
+                self._changed.notify_all()
 
     def view(self, code: str, follower: str | None = None) -> RoomView:
         """The room now; a `follower` id marks that student as present."""
@@ -134,6 +142,22 @@ class InMemoryRooms:
             if not secrets.compare_digest(room.token, token):
                 raise RoomError("Only the teacher who opened this room can close it.")
             del self._rooms[code]
+            self._changed.notify_all()
+
+    def changes(self, code: str) -> int:
+        """How often room `code` has moved: its version (-1 once it is gone)."""
+        with self._lock:
+            return self._version(code)
+
+    def wait_for_change(self, code: str, since: int, timeout: float) -> bool:
+        """Block until room `code` has moved since `changes(code)` was `since`, or has closed
+        (True), or `timeout` seconds have passed (False)."""
+        with self._changed:
+            return self._changed.wait_for(lambda: self._version(code) != since, timeout)
+
+    def _version(self, code: str) -> int:
+        room = self._rooms.get(code)
+        return -1 if room is None else room.version
 
     def _room(self, code: str) -> _Room:
         self._expire()

@@ -2,16 +2,18 @@
 
 Per-session state (role, code, token, what was last applied) lives in st.session_state; the
 rooms themselves are the server's one deliberate shared RoomStore (thread-safe, bounded,
-expiring, holding only settings). Following works by polling: while a student follows, a small
-fragment asks the room for its version every couple of seconds and, when the teacher has moved,
-queues the new screen for app.py to apply before any widget is drawn (widgets cannot be changed
-once drawn). A student exploring alone has no poll at all.
+expiring, holding only settings). Following works by waiting: while a student follows, a small
+fragment looks at the room every couple of seconds and in between waits on the room's change
+(a condition in this process, Redis pub/sub across replicas), so the teacher's move reaches the
+student at once; it then queues the new screen for app.py to apply before any widget is drawn
+(widgets cannot be changed once drawn). A student exploring alone has no fragment at all.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
+import time
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -27,7 +29,12 @@ FOLLOW = "room_follow"  # a Following once joined
 PENDING = "room_pending"  # a RoomView to apply at the start of the next run
 FOLLOWER_ID = "room_follower_id"
 ROOM_ERROR = "room_error"
-POLL_SECONDS = 2.0
+# A following student's fragment runs every WAIT_S seconds and waits for the teacher's move in
+# between, in slices of SLICE_S: each slice ends at a Streamlit yield point, so the student's own
+# click (or the fragment's next timer tick) interrupts the wait within SLICE_S.
+WAIT_S = 2.0
+SLICE_S = 0.1
+TEACHER_POLL_S = 4.0  # the teacher's panel: the count of followers
 
 
 @dataclass(frozen=True)
@@ -187,7 +194,7 @@ def classroom_sidebar(page_path: str) -> None:
             st.button("Join the room", on_click=_join, width="stretch")
 
 
-@st.fragment(run_every=POLL_SECONDS * 2)
+@st.fragment(run_every=TEACHER_POLL_S)
 def _teacher_panel() -> None:
     teacher = st.session_state.get(TEACHER)
     if teacher is None:
@@ -214,9 +221,9 @@ def _teacher_panel() -> None:
 
 
 def _student_panel(page_path: str) -> None:
-    """Following: a fragment asks the room every 2 s whether the teacher moved. Exploring alone:
-    nothing polls, so a student working on their own costs the server no timer runs and their
-    clicks never queue behind a poll; the room is looked at again on their next full run."""
+    """Following: a fragment waits for the teacher's moves. Exploring alone: nothing runs, so a
+    student working on their own costs the server no timer runs and their clicks never queue
+    behind one; the room is looked at again on their next full run."""
     follow = st.session_state[FOLLOW]
     if follow.following:
         _following_status(page_path)
@@ -233,12 +240,16 @@ def _student_panel(page_path: str) -> None:
     st.button("Leave the room", on_click=_leave, width="stretch")
 
 
-def _check_room(page_path: str) -> None:
+def _check_room(page_path: str) -> int | None:
     """Look at the followed room: queue the teacher's new screen (and rerun the app to show
-    it), notice that the student moved away from it, or drop a room that has closed."""
+    it), notice that the student moved away from it, or drop a room that has closed.
+
+    Returns the room's `changes` as read just before looking, to wait for the next move from.
+    """
     follow = st.session_state.get(FOLLOW)
     if follow is None:
-        return
+        return None
+    since = store().changes(follow.code)  # before the view: a move just after it still counts
     try:
         view = store().view(
             follow.code, st.session_state[FOLLOWER_ID] if follow.following else None
@@ -246,26 +257,46 @@ def _check_room(page_path: str) -> None:
     except rooms.RoomError as err:
         st.session_state.pop(FOLLOW, None)
         st.session_state[ROOM_ERROR] = f"{err} You are on your own now."
-        return
+        return None
     if not follow.following:
-        return
+        return since
     if view.version != follow.version:
         st.session_state[PENDING] = view
         st.rerun(scope="app")
     if (view.page, view.query) != _screen(page_path):
         _stop_counting(_follow(following=False))  # the student moved: exploring on their own
+    return since
 
 
-@st.fragment(run_every=POLL_SECONDS)
+@st.fragment(run_every=WAIT_S)
 def _following_status(page_path: str) -> None:
-    """The poll: drawn only while the student follows (a full run without it stops the timer)."""
-    _check_room(page_path)
+    """Drawn only while the student follows (a full run without it stops the timer): look at
+    the room, then wait for the teacher's next move until the next run is due."""
+    since = _check_room(page_path)
     follow = st.session_state.get(FOLLOW)
     if follow is None or not follow.following:
         # The room closed, or the student moved on a page fragment (a BPTT or stepper click,
-        # which reruns only that fragment): redraw the sidebar, without this poll.
+        # which reruns only that fragment): redraw the sidebar, without this fragment.
         st.rerun(scope="app")
     st.success(f"Following room {follow.code}.")
+    if _wait_for_move(follow.code, since, WAIT_S - SLICE_S):
+        _check_room(page_path)  # queues the teacher's new screen and reruns the app
+
+
+def _wait_for_move(code: str, since: int, seconds: float) -> bool:
+    """Wait at most `seconds` for room `code` to move past `since`; True if it did.
+
+    Streamlit cannot push to a session, and a script run that blocks holds back the student's
+    own clicks: so the wait is bounded, and cut into slices. Reading session state between them
+    is one of Streamlit's yield points, where a click's pending rerun (or this fragment's next
+    timer tick) interrupts this run at once.
+    """
+    deadline = time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        if store().wait_for_change(code, since, min(SLICE_S, left)):
+            return True
+        st.session_state.get(FOLLOW)  # the yield point: a pending rerun raises here
+    return False
 
 
 def page_for(url_path: str, pages: list[Any]) -> Any | None:
