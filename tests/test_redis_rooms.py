@@ -15,12 +15,13 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from rnnviz.server.redis_rooms import UNAVAILABLE, RedisRooms, connect
-from rnnviz.server.rooms import FOLLOWER_TIMEOUT_S, InMemoryRooms, RoomError
+from rnnviz.server.rooms import FOLLOWER_TIMEOUT_S, InMemoryRooms, RoomError, RoomRun
 from tests.deploy.servers import start_redis, stop
 from tests.e2e.conftest import free_port
 
@@ -173,6 +174,35 @@ def test_followers_wait_for_the_teachers_move_and_wake_at_it(make_store):
     assert moved != since
     threading.Timer(0.3, store.close, (code, token)).start()
     assert store.wait_for_change(code, moved, 5.0)  # closing wakes them too
+
+
+def test_the_class_experiment_numbers_students_and_keeps_their_latest_run(make_store):
+    store = make_store()
+    code, _ = store.open()
+    assert store.runs(code) == []
+    assert store.student_number(code, "ann") == 1
+    assert store.student_number(code, "bob") == 2
+    assert store.student_number(code, "ann") == 1  # the same student keeps their number
+    first = RoomRun(0, lr=1e-3, seed=1, hidden_size=20, epochs=2500, epoch=10, state="training")
+    store.report_run(code, "bob", first)
+    store.report_run(code, "cy", replace(first, lr=0.1, epoch=2500, state="diverged"))
+    store.report_run(code, "bob", replace(first, epoch=2500, state="finished", fresh_mse=0.3))
+    runs = store.runs(code)
+    assert [(r.student, r.state, r.lr) for r in runs] == [
+        (2, "finished", 1e-3),
+        (3, "diverged", 0.1),
+    ]
+    assert runs[0].fresh_mse == 0.3 and runs[0].epoch == 2500  # the latest replaced the first
+    assert "ann" not in RoomRun.to_json(runs[0])  # a number, never an id
+
+
+def test_a_closed_room_keeps_no_runs(make_store):
+    store = make_store()
+    code, token = store.open()
+    store.report_run(code, "ann", RoomRun(0, 1e-4, 0, 20, 10, 1, "training"))
+    store.close(code, token)
+    with pytest.raises(RoomError, match="no open room"):
+        store.runs(code)
 
 
 def test_a_move_on_one_replica_wakes_a_follower_on_another(redis_url, db):

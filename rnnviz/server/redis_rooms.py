@@ -9,6 +9,8 @@ Keys (all under the prefix, `rnnviz:` by default):
     rooms                  sorted set: room code -> time the teacher last touched it
     room:<CODE>            hash: token_sha256, version, page, query (JSON), touched
     room:<CODE>:followers  sorted set: follower id -> time last seen
+    room:<CODE>:students   hash: follower id -> the student's number (the class experiment)
+    room:<CODE>:runs       hash: student number -> that student's latest RoomRun as JSON
     rooms:changed          pub/sub channel: a room's code each time it moves or closes
 Each key carries a TTL of the idle expiry, renewed when the teacher opens or publishes, so an
 abandoned room disappears from Redis by itself. Times come from Redis's own clock (one clock
@@ -30,6 +32,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 import redis
@@ -44,7 +47,9 @@ from rnnviz.server.rooms import (
     FOLLOWER_TIMEOUT_S,
     IDLE_EXPIRY_S,
     MAX_ROOMS,
+    MAX_STUDENTS,
     RoomError,
+    RoomRun,
     RoomView,
     _check_snapshot,
     normalise_code,
@@ -54,7 +59,7 @@ log = logging.getLogger(__name__)
 
 UNAVAILABLE = "The classroom's room server (Redis) is not answering, so rooms are unavailable now."
 
-# Shared by every script. KEYS: rooms index, the room's hash, its followers.
+# Shared by every script. KEYS: rooms index, the room's hash, its followers, students, runs.
 # ARGV[1] now ('' = ask Redis), ARGV[2] idle expiry (s), ARGV[3] TTL (ms), ARGV[4] room code.
 _PRELUDE = """
 local function clock(arg)
@@ -69,7 +74,7 @@ local function live(now)
   local touched = redis.call('HGET', KEYS[2], 'touched')
   if not touched then return false end
   if now - tonumber(touched) > tonumber(ARGV[2]) then
-    redis.call('DEL', KEYS[2], KEYS[3])
+    redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[5])
     redis.call('ZREM', KEYS[1], ARGV[4])
     return false
   end
@@ -84,7 +89,7 @@ _OPEN = """
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. stamp(now - tonumber(ARGV[2])))
 if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[5]) then return 'full' end
 if redis.call('ZSCORE', KEYS[1], ARGV[4]) then return 'taken' end
-redis.call('DEL', KEYS[2], KEYS[3])
+redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[5])
 redis.call('HSET', KEYS[2], 'token_sha256', ARGV[6], 'version', '0', 'page', '', 'query', '{}',
            'touched', stamp(now))
 redis.call('ZADD', KEYS[1], stamp(now), ARGV[4])
@@ -127,10 +132,39 @@ return {'ok', room[1], room[2], room[3], redis.call('ZCARD', KEYS[3])}
 _CLOSE = """
 if not live(now) then return 'missing' end
 if redis.call('HGET', KEYS[2], 'token_sha256') ~= ARGV[5] then return 'denied' end
-redis.call('DEL', KEYS[2], KEYS[3])
+redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[5])
 redis.call('ZREM', KEYS[1], ARGV[4])
 redis.call('PUBLISH', KEYS[1] .. ':changed', ARGV[4])
 return 'ok'
+"""
+
+
+# The class experiment. A student's number, given at the first ask: ARGV[5] follower id,
+# ARGV[6] the most students a room numbers. Keys live as long as the room's hash.
+_NUMBER = """
+if not live(now) then return {'missing'} end
+local number = redis.call('HGET', KEYS[4], ARGV[5])
+if number then return {'ok', number} end
+local count = redis.call('HLEN', KEYS[4])
+if count >= tonumber(ARGV[6]) then return {'full'} end
+redis.call('HSET', KEYS[4], ARGV[5], count + 1)
+local ttl = redis.call('PTTL', KEYS[2])
+if ttl > 0 then redis.call('PEXPIRE', KEYS[4], ttl) end
+return {'ok', tostring(count + 1)}
+"""
+
+# ARGV[5] the student's number, ARGV[6] their latest run as JSON.
+_REPORT = """
+if not live(now) then return 'missing' end
+redis.call('HSET', KEYS[5], ARGV[5], ARGV[6])
+local ttl = redis.call('PTTL', KEYS[2])
+if ttl > 0 then redis.call('PEXPIRE', KEYS[5], ttl) end
+return 'ok'
+"""
+
+_RUNS = """
+if not live(now) then return {'missing'} end
+return {'ok', redis.call('HVALS', KEYS[5])}
 """
 
 
@@ -199,6 +233,9 @@ class RedisRooms:
         self._publish_script = client.register_script(_PRELUDE + _PUBLISH)
         self._view_script = client.register_script(_PRELUDE + _VIEW)
         self._close_script = client.register_script(_PRELUDE + _CLOSE)
+        self._number_script = client.register_script(_PRELUDE + _NUMBER)
+        self._report_script = client.register_script(_PRELUDE + _REPORT)
+        self._runs_script = client.register_script(_PRELUDE + _RUNS)
         # Waiting followers: one subscriber thread per server process counts the moves it hears
         # of, by room, and wakes the followers waiting on that room.
         self._moves: Counter[str] = Counter()
@@ -302,9 +339,35 @@ class RedisRooms:
         log.warning("rooms in Redis: change listener: %s", error)
         time.sleep(1.0)  # no busy loop while Redis is away
 
-    def _keys(self, code: str) -> tuple[str, str, str]:
+    def student_number(self, code: str, follower: str) -> int:
+        """`follower`'s number in room `code`, given at the first ask (1, 2, ...)."""
+        reply = self._run(self._number_script, normalise_code(code), follower, MAX_STUDENTS)
+        self._raise_for(reply[0], code, "view")
+        if reply[0] == "full":
+            raise RoomError("This room has as many students as it can number.")
+        return int(reply[1])
+
+    def report_run(self, code: str, follower: str, run: RoomRun) -> None:
+        """`follower`'s latest training (replacing the one before) under their number."""
+        number = self.student_number(code, follower)
+        outcome = self._run(
+            self._report_script,
+            normalise_code(code),
+            number,
+            replace(run, student=number).to_json(),
+        )
+        self._raise_for(outcome, code, "view")
+
+    def runs(self, code: str) -> list[RoomRun]:
+        """Every student's latest training, by student number."""
+        reply = self._run(self._runs_script, normalise_code(code))
+        self._raise_for(reply[0], code, "view")
+        return sorted((RoomRun.from_json(text) for text in reply[1]), key=lambda r: r.student)
+
+    def _keys(self, code: str) -> tuple[str, ...]:
         room = f"{self.prefix}room:{code}"
-        return f"{self.prefix}rooms", room, f"{room}:followers"
+        index = f"{self.prefix}rooms"
+        return index, room, f"{room}:followers", f"{room}:students", f"{room}:runs"
 
     def _run(self, script: Script, code: str, *args) -> object:
         now = "" if self._clock is None else repr(float(self._clock()))
