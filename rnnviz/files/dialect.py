@@ -305,3 +305,56 @@ def _distinct(candidates: list[np.ndarray]) -> list[np.ndarray]:
 def _monotone(values: np.ndarray) -> bool:
     steps = np.diff(values.astype("int64"))
     return bool(np.all(steps > 0) or np.all(steps < 0))
+
+
+MAX_CALENDAR_DAYS = 40_000  # dates spanning more (a century) are not laid on a daily calendar
+
+
+def on_calendar(
+    frame: pd.DataFrame, dates: np.ndarray, lines: np.ndarray, name: str
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, list[str]]:
+    """Rows in time order and, for daily dates, one row per calendar day (a day the file skips
+    becomes an empty day, line 0). Returns frame, dates, lines and sentences saying so."""
+    steps = np.diff(dates)
+    if np.any(steps == np.timedelta64(0)):
+        first = int(np.flatnonzero(steps == np.timedelta64(0))[0])
+        raise UploadError(
+            f"Column '{name}' has the date {dates[first]} twice (rows {lines[first]} and "
+            f"{lines[first + 1]}): a series needs one row per day. If the file holds several "
+            "stations or sensors, keep one of them."
+        )
+    notes = []
+    if not np.all(steps > np.timedelta64(0)):
+        order = np.argsort(dates, kind="stable")
+        frame = frame.iloc[order].reset_index(drop=True)
+        dates, lines = dates[order], lines[order]
+        backwards = bool(np.all(steps < np.timedelta64(0)))
+        notes.append(
+            "The file lists the newest day first; the rows were put in time order."
+            if backwards
+            else "The rows were put in date order."
+        )
+    notes.append(f"Dates from column '{name}': {dates[0]} to {dates[-1]}.")
+    if dates.dtype != np.dtype("datetime64[D]") or dates.shape[0] < 2:
+        return frame, dates, lines, notes
+    days = (dates - dates[0]).astype(int)  # (n,) day numbers from the first date
+    usual = int(np.median(np.diff(days)))
+    if usual != 1 or days[-1] + 1 > MAX_CALENDAR_DAYS:
+        notes.append(
+            f"The dates are not one per day (the usual step is {usual} days); each row counts "
+            "as one step."
+        )
+        return frame, dates, lines, notes
+    if days[-1] + 1 > days.shape[0]:
+        calendar = np.arange(dates[0], dates[-1] + np.timedelta64(1, "D"))  # (N,) every day
+        full = pd.DataFrame(np.nan, index=range(calendar.shape[0]), columns=frame.columns)
+        full.iloc[days] = frame.to_numpy()
+        absent = np.setdiff1d(np.arange(calendar.shape[0]), days)
+        new_lines = np.zeros(calendar.shape[0], dtype=int)
+        new_lines[days] = lines
+        notes.append(
+            f"{absent.size} day(s) between the first and last date are not in the file (the "
+            f"first: {calendar[absent[0]]}); they count as empty days."
+        )
+        return full, calendar, new_lines, notes
+    return frame, dates, lines, notes

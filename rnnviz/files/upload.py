@@ -40,7 +40,6 @@ MAX_BYTES = 5 * 2**20  # also the server's upload limit (.streamlit/config.toml,
 MAX_DAYS = 2000  # the same cap as a generated series
 MIN_DAYS = 8  # the smallest generated series: a few windows to learn from
 MAX_FILL_DAYS = 7  # a straight line across more than a week of weather would be invention
-MAX_CALENDAR_DAYS = 40_000  # dates spanning more (a century) are not laid on a daily calendar
 PREFERRED_COLUMNS = ("temperature", "temp", "value", "y")
 _TEMPERATURE_HINTS = ("temp", "tmax", "tavg", "tmin")
 
@@ -130,7 +129,7 @@ def read_table(data: bytes, max_bytes: int = MAX_BYTES) -> Table:
     for name, column in labels:
         found, why = dialect.dates(column)
         if found is not None:
-            frame, dates, lines, date_notes = _on_calendar(frame, found, lines, name)
+            frame, dates, lines, date_notes = dialect.on_calendar(frame, found, lines, name)
             date_column = name
             notes.extend(date_notes)
             break
@@ -212,56 +211,6 @@ def _problem(name: str, column: pd.Series, read: dialect.Numbers, lines: np.ndar
     if len(read.units_seen) > 1:
         return f"Column '{name}' mixes units ({' and '.join(read.units_seen)}); use one."
     return ""
-
-
-def _on_calendar(
-    frame: pd.DataFrame, dates: np.ndarray, lines: np.ndarray, name: str
-) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, list[str]]:
-    """Rows in time order and, for daily dates, one row per calendar day (a day the file skips
-    becomes an empty day, line 0). Returns frame, dates, lines and sentences saying so."""
-    steps = np.diff(dates)
-    if np.any(steps == np.timedelta64(0)):
-        first = int(np.flatnonzero(steps == np.timedelta64(0))[0])
-        raise UploadError(
-            f"Column '{name}' has the date {dates[first]} twice (rows {lines[first]} and "
-            f"{lines[first + 1]}): a series needs one row per day. If the file holds several "
-            "stations or sensors, keep one of them."
-        )
-    notes = []
-    if not np.all(steps > np.timedelta64(0)):
-        order = np.argsort(dates, kind="stable")
-        frame = frame.iloc[order].reset_index(drop=True)
-        dates, lines = dates[order], lines[order]
-        backwards = bool(np.all(steps < np.timedelta64(0)))
-        notes.append(
-            "The file lists the newest day first; the rows were put in time order."
-            if backwards
-            else "The rows were put in date order."
-        )
-    notes.append(f"Dates from column '{name}': {dates[0]} to {dates[-1]}.")
-    if dates.dtype != np.dtype("datetime64[D]") or dates.shape[0] < 2:
-        return frame, dates, lines, notes
-    days = (dates - dates[0]).astype(int)  # (n,) day numbers from the first date
-    usual = int(np.median(np.diff(days)))
-    if usual != 1 or days[-1] + 1 > MAX_CALENDAR_DAYS:
-        notes.append(
-            f"The dates are not one per day (the usual step is {usual} days); each row counts "
-            "as one step."
-        )
-        return frame, dates, lines, notes
-    if days[-1] + 1 > days.shape[0]:
-        calendar = np.arange(dates[0], dates[-1] + np.timedelta64(1, "D"))  # (N,) every day
-        full = pd.DataFrame(np.nan, index=range(calendar.shape[0]), columns=frame.columns)
-        full.iloc[days] = frame.to_numpy()
-        absent = np.setdiff1d(np.arange(calendar.shape[0]), days)
-        new_lines = np.zeros(calendar.shape[0], dtype=int)
-        new_lines[days] = lines
-        notes.append(
-            f"{absent.size} day(s) between the first and last date are not in the file (the "
-            f"first: {calendar[absent[0]]}); they count as empty days."
-        )
-        return full, calendar, new_lines, notes
-    return frame, dates, lines, notes
 
 
 def _suggest(frame: pd.DataFrame) -> str:
