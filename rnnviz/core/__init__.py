@@ -73,6 +73,31 @@ from .train import (
 )
 from .validation import PARAM_NAMES
 
+# isort: split
+# Held-out evaluation of a real series (heldout.py) and forecast comparison (comparison.py),
+# one block kept last so that parallel edits above merge cleanly.
+from .comparison import (
+    LEVEL,
+    N_BOOT,
+    Comparison,
+    Verdict,
+    block_length_rule,
+    circular_block_means,
+    compare_forecasts,
+)
+from .heldout import (
+    HOLDOUT_FRACTION,
+    VALIDATION_FRACTION,
+    HeldOutBaselines,
+    Split,
+    SplitWindows,
+    chronological_split,
+    fill_gaps,
+    fit_scaling,
+    heldout_baselines,
+    split_windows,
+)
+
 __all__ = [
     "FRESH_DAYS",
     "SCALINGS",
@@ -131,4 +156,22 @@ __all__ = [
     "step",
     "train",
     "weather_series",
+    # Held-out evaluation (heldout.py, comparison.py)
+    "HOLDOUT_FRACTION",
+    "LEVEL",
+    "N_BOOT",
+    "VALIDATION_FRACTION",
+    "Comparison",
+    "HeldOutBaselines",
+    "Split",
+    "SplitWindows",
+    "Verdict",
+    "block_length_rule",
+    "chronological_split",
+    "circular_block_means",
+    "compare_forecasts",
+    "fill_gaps",
+    "fit_scaling",
+    "heldout_baselines",
+    "split_windows",
 ]
