@@ -222,7 +222,7 @@ def _readme(with_series: bool) -> str:
         "  rnn_run.py     the program: the tutorial's RNN, trained with BPTT as in the app\n"
         "  settings.json  the run's settings (change them to try another run)\n"
         f"{series}\n"
-        "Unzip this folder, and in a terminal inside it run\n\n"
+        "Unzip the download and, in a terminal inside the folder with these files, run\n\n"
         "    python rnn_run.py                    (trains; prints the loss and the parameters)\n"
         "    python rnn_run.py --out params.npz   (also saves them: numpy.load reads the file)\n"
         "    python rnn_run.py --help             (every option)\n\n"
