@@ -8,10 +8,12 @@ test's result depend on another's.
 from __future__ import annotations
 
 import base64
+import io
 import json
 import subprocess
 import sys
 import time
+import zipfile
 
 import numpy as np
 import pytest
@@ -21,7 +23,7 @@ from rnnviz import core
 from rnnviz.core.stacked import train_stacked
 from rnnviz.files import export
 from rnnviz.ui import state
-from rnnviz.ui.training import fit, jobs, take_home
+from rnnviz.ui.training import fit, jobs
 from rnnviz.ui.training import run as main_run
 
 KEYS = {"run": jobs.RUN, "compare": jobs.COMPARE, "truncation": jobs.TRUNCATION}
@@ -255,16 +257,17 @@ def test_the_exported_script_reproduces_the_stopped_model_the_page_shows(tmp_pat
     button(at, "Stop").click().run()
     job = at.session_state[jobs.RUN]
     shown = main_run.main_result(job)
-    settings = take_home.export_settings(shown)
+    settings = export.export_settings(shown)
     assert settings["epochs"] == job.epoch  # the script trains what was kept, not all 10,000
     assert [d.label for d in at.get("download_button")] == [
         "Settings (JSON)",
         "Loss history (CSV)",
         "Predictions (CSV)",
-        "Standalone script (.py)",
+        "Standalone script (.zip)",
     ]
+    with zipfile.ZipFile(io.BytesIO(export.run_bundle(settings))) as bundle:
+        bundle.extractall(tmp_path)
     script = tmp_path / "rnn_run.py"
-    script.write_text(export.reproduce_script(settings))
     out = tmp_path / "params.npz"
     subprocess.run([sys.executable, str(script), "--out", str(out)], check=True, cwd=tmp_path)
     saved = np.load(out)
