@@ -14,8 +14,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from rnnviz.figures.backward import backward_animation, unrolled_backward
 from rnnviz.figures.stepper import hidden_heatmap, tanh_figure
-from rnnviz.figures.unrolled import backward_animation, unrolled_backward, unrolled_forward
+from rnnviz.figures.unrolled import unrolled_forward
 from rnnviz.text import ledger
 from rnnviz.ui import layout, model, presenter, state
 
