@@ -17,22 +17,6 @@ import plotly.graph_objects as go
 from rnnviz.figures import palette, style
 from rnnviz.figures.axes import epoch_rows, log_ticks, positive_finite
 
-# Kept importable from here for rnnviz.ui.training, which calls them as `figures.<name>`;
-# new code imports them from their own modules.
-from rnnviz.figures.comparisons import generalisation_figure, truncation_figure
-from rnnviz.figures.inside import gradient_norm_figure, hidden_state_figure, weights_figure
-
-__all__ = [
-    "generalisation_figure",
-    "gradient_norm_figure",
-    "hidden_state_figure",
-    "loss_figure",
-    "predictions_figure",
-    "truncation_figure",
-    "tutorial_test_figure",
-    "weights_figure",
-]
-
 
 def loss_figure(
     curves: Sequence[tuple[str, np.ndarray]],

@@ -7,7 +7,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from rnnviz.figures import training as figures
+from rnnviz.figures.comparisons import truncation_figure
+from rnnviz.figures.inside import gradient_norm_figure
+from rnnviz.figures.training import loss_figure
 from rnnviz.runs import CompareRequest, CompareResult, RunResult, TrainRequest
 from rnnviz.text import numbers, training
 from rnnviz.ui import layout
@@ -109,9 +111,7 @@ def comparison_curves(job: jobs.Tracked, varies: str) -> None:
     floor = noise**2 if noise and runs[0].uploaded is None else None
     what = "learning rate η" if varies == "lr" else "truncation depth k"
     layout.chart(
-        figures.loss_figure(
-            curves, epochs=job.epochs, noise_floor=floor, max_points=jobs.LIVE_POINTS
-        ),
+        loss_figure(curves, epochs=job.epochs, noise_floor=floor, max_points=jobs.LIVE_POINTS),
         f"One line per run, the same start and data, only the {what} differs: the mean loss per "
         "window on the training windows (log scale, °C²), epoch by epoch. The dashed line is the "
         f"noise floor σ²; a loss far below it means the run fits the noise of its {X.shape[0]} "
@@ -129,7 +129,7 @@ def gradient_norms(result: CompareResult, varies: str) -> None:
         )
     ]
     layout.chart(
-        figures.gradient_norm_figure(runs),
+        gradient_norm_figure(runs),
         "How strongly the loss pulls on each hidden state h_t, ‖∂L/∂h_t‖ averaged over the "
         "windows (colour: log10), measured every few epochs during training with full BPTT. "
         "Columns to the left are earlier days: where the colour fades, the gradient (and what "
@@ -176,7 +176,7 @@ def draw_truncation(job: jobs.Tracked) -> None:
         st.dataframe(metrics_table(job, "truncate"), hide_index=True, width="stretch")
         return
     layout.chart(
-        figures.truncation_figure(
+        truncation_figure(
             results,
             noise_floor=reference.noise_floor,
             references={"best one-lag predictor": reference.one_lag},

@@ -10,7 +10,7 @@ import numpy as np
 import streamlit as st
 
 from rnnviz import core
-from rnnviz.figures import training as figures
+from rnnviz.figures.comparisons import generalisation_figure
 from rnnviz.runs import RunResult, TrainRequest
 from rnnviz.settings import weather_kwargs
 from rnnviz.text import training
@@ -99,7 +99,7 @@ def generalisation(result: RunResult) -> None:
         ('"tomorrow = today"', base.persistence, "baseline"),
     ]
     layout.chart(
-        figures.generalisation_figure(bars, base.noise_floor),
+        generalisation_figure(bars, base.noise_floor),
         f"Mean squared error in °C², all on the same {base.n_fresh:,} fresh windows except the "
         f"orange bar. {training.fresh_verdict(report.fresh_mse, base.noise_floor)}; the true "
         f"AR(2) rule scores {base.true_ar2:.3f} on these days (sampling spread about ±0.005). "

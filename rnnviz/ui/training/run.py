@@ -12,7 +12,8 @@ import streamlit as st
 
 from rnnviz import core
 from rnnviz import settings as schema
-from rnnviz.figures import training as figures
+from rnnviz.figures.inside import hidden_state_figure, weights_figure
+from rnnviz.figures.training import loss_figure, predictions_figure, tutorial_test_figure
 from rnnviz.runs import RunResult, TrainedModel, TrainRequest
 from rnnviz.text import numbers, training
 from rnnviz.ui import layout, state
@@ -157,7 +158,7 @@ def draw_live(job: jobs.Tracked) -> None:
     floor = noise**2 if noise and request.uploaded is None else None
     curve = np.asarray(job.total_loss, float) / X.shape[0] * scaler.std**2  # °C² per window
     layout.chart(
-        figures.loss_figure(
+        loss_figure(
             [("mean loss per window", curve)],
             epochs=job.epochs,
             noise_floor=floor,
@@ -175,7 +176,7 @@ def predictions(result: RunResult) -> None:
     """Predictions vs truth across the whole series, for the model as it stands."""
     temps, X, _, _ = result.request.data()
     layout.chart(
-        figures.predictions_figure(temps, result.predict(X), result.request.seq_len),
+        predictions_figure(temps, result.predict(X), result.request.seq_len),
         f"Orange: the model's prediction for each day from the {result.request.seq_len} days "
         f"before it, on the same windows it trains on, after {result.epochs_done:,} epochs.",
         key="predictions",
@@ -194,9 +195,7 @@ def tutorial_test(result: RunResult) -> None:
     prediction, truth = float(result.predict(X[:1])[0]), float(y[0])
     left, right = st.columns([2, 1])
     with left:
-        layout.chart(
-            figures.tutorial_test_figure(X[0], prediction, truth), None, key="tutorial_test"
-        )
+        layout.chart(tutorial_test_figure(X[0], prediction, truth), None, key="tutorial_test")
     with right:
         st.metric(f"Prediction for day {seq_len + 1}", numbers.num(prediction))
         st.metric(f"True day {seq_len + 1}", numbers.num(truth))
@@ -229,7 +228,7 @@ def hidden_state(result: RunResult) -> None:
         else "x_t are the standardised temperatures"
     )
     layout.chart(
-        figures.hidden_state_figure(trace.h[0], x),
+        hidden_state_figure(trace.h[0], x),
         f"Window {index + 1}: days {index + 1}–{index + seq_len} in ({inputs}), prediction for "
         f"day {index + seq_len + 1}: {numbers.num(prediction)} (true {numbers.num(y[index])}). "
         "Each column is one timestep's h_t = tanh(a_t), with a_t = W_xh·x_t + W_hh·h_(t−1) + b_h "
@@ -246,7 +245,7 @@ def weights(result: RunResult) -> None:
     for tab, name in zip(tabs, core.PARAM_NAMES, strict=True):
         with tab:
             layout.chart(
-                figures.weights_figure(name, result.initial_params[name], result.params[name]),
+                weights_figure(name, result.initial_params[name], result.params[name]),
                 None,
                 key=f"weights_{name}",
             )
