@@ -20,6 +20,7 @@ import rnnviz.figures
 from rnnviz import core
 from rnnviz.core import memory
 from rnnviz.figures import style
+from rnnviz.server.rooms import RoomRun
 
 T, H = 5, 2
 DIAGRAMS = {
@@ -73,6 +74,9 @@ def builders() -> dict[str, object]:
         "inside.gradient_norm_figure": lambda f: f([("k = 1", np.arange(1, 5), norms)] * 2),
         "comparisons.generalisation_figure": lambda f: f([("RNN", 0.3, "rnn")], 0.25),
         "comparisons.truncation_figure": lambda f: f({"k = 1": 0.3}, noise_floor=0.25),
+        "classroom.class_experiment_figure": lambda f: f(
+            [RoomRun(1, 1e-3, 0, 20, 50, 50, "finished", 0.4, 0.5)]
+        ),
     }
 
 
