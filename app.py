@@ -45,6 +45,9 @@ page_list = [
 current = st.navigation(page_list)
 if teacher_page is not None and teacher_page != current.url_path:
     st.switch_page(presenter.page_for(teacher_page, page_list) or current)
+# A presenting teacher's screen is known now (clicks changed the settings in their callbacks):
+# students start following while the teacher's own page is still being drawn.
+presenter.publish(current.url_path)
 layout.sidebar()
 presenter.classroom_sidebar(current.url_path)
 current.run()

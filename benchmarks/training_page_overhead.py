@@ -36,6 +36,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from benchmarks.processes import cpu_seconds, others, renice_threads, tree
 from rnnviz import core
 from tests.e2e.conftest import (
     CHROMIUM,
@@ -47,55 +48,22 @@ from tests.e2e.conftest import (
 
 REPO = Path(__file__).resolve().parents[1]
 FINISHED = "epochs in"  # the page's "Training: 2,500 epochs in 7.3 s." line
-TICK = os.sysconf("SC_CLK_TCK")
 
 
-def processes() -> dict[int, tuple[int, float]]:
-    """pid → (parent pid, CPU seconds used so far), from /proc."""
-    table = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        table[int(entry)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / TICK)
-    return table
-
-
-def descendants(root: int, table: dict[int, tuple[int, float]]) -> set[int]:
-    found, todo = set(), [root]
-    while todo:
-        parent = todo.pop()
-        children = {pid for pid, (ppid, _) in table.items() if ppid == parent} - found
-        found |= children
-        todo.extend(children)
-    return found
-
-
-def cpu_seconds(server_pid: int) -> dict[str, float]:
+def cpu_seconds_by_group(server_pid: int) -> dict[str, float]:
     """CPU seconds so far of the server, its worker processes, and this script's browser."""
-    table = processes()
-    workers = descendants(server_pid, table)
-    browser = descendants(os.getpid(), table) - workers - {server_pid}
+    server = tree(server_pid)
     return {
-        "server": table.get(server_pid, (0, 0.0))[1],
-        "training processes": sum(table[pid][1] for pid in workers if pid in table),
-        "browser": sum(table[pid][1] for pid in browser if pid in table),
+        "server": cpu_seconds(server[0]) if server else 0.0,
+        "training processes": sum(cpu_seconds(p) for p in server[1:]),
+        "browser": sum(cpu_seconds(p) for p in others(server_pid)),
     }
 
 
 def lower_browser_priority(server_pid: int) -> None:
-    """nice 19 for the browser: every process this script started (Playwright's driver and
-    Chromium) except the server and its training processes."""
-    table = processes()
-    server = descendants(server_pid, table) | {server_pid}
-    for pid in descendants(os.getpid(), table) - server:
-        try:
-            os.setpriority(os.PRIO_PROCESS, pid, 19)
-        except OSError:
-            pass
+    """nice 19 for every thread of the browser: every process this script started (Playwright's
+    driver and Chromium) except the server and its training processes."""
+    renice_threads(others(server_pid), 19)
 
 
 def bare_train(seed: int) -> tuple[float, float]:
@@ -162,10 +130,10 @@ def main() -> None:
                 wait_idle(page)
                 if not args.same_priority:
                     lower_browser_priority(server.pid)  # renderer processes come and go
-                before = cpu_seconds(server.pid)
+                before = cpu_seconds_by_group(server.pid)
                 wall, worker = page_train(page, "Train")
                 page_times.append(wall)
-                after = cpu_seconds(server.pid)
+                after = cpu_seconds_by_group(server.pid)
                 used = ", ".join(f"{k} {after[k] - before[k]:.1f} s" for k in after)
                 server_cpu.append(sum(after[k] - before[k] for k in after if k != "browser"))
                 print(

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from rnnviz.ui import layout, training
+from rnnviz.ui import layout
+from rnnviz.ui.training import compare, controls, fit, jobs, run, take_home
 
 layout.page_header(
     "4 · Training",
@@ -13,27 +14,27 @@ layout.page_header(
     "epoch. The defaults are the tutorial's: H = 20, η = 1e-4, 2500 epochs, clipping at ±1, "
     "5-day windows, one update per window, raw temperatures.",
 )
-training.check_settings()
+controls.check_settings()
 with st.container(border=True):
-    training.settings_controls(disabled=training.busy(training.RUN))
-training.train_controls()
-training.live(training.RUN, training.draw_main)
+    controls.settings_controls(disabled=jobs.busy(jobs.RUN))
+run.train_controls()
+run.live()
 
-result = training.current_result()
+result = run.current_result()
 if result is not None:
     if result.diverged:
-        training.divergence(result)
+        run.divergence(result)
     st.subheader("Predictions across the whole series")
-    training.predictions(result, training.tracked(training.RUN))
+    run.predictions(result)
     st.subheader(f"The tutorial's test: days 1–{result.request.seq_len} → the next day")
-    training.tutorial_test(result)
+    run.tutorial_test(result)
     st.subheader("Inside the model")
-    training.hidden_state(result)
-    training.weights(result)
+    run.hidden_state(result)
+    run.weights(result)
     st.subheader("How good is the fit, really?")
-    training.generalisation(result)
+    fit.generalisation(result)
     st.subheader("Take it home")
-    training.export(result)
+    take_home.downloads(result)
 
 st.subheader("Compare learning rates")
 st.markdown(
@@ -41,9 +42,9 @@ st.markdown(
     "one stacked computation (the K models share each NumPy call), so they cost far less than "
     "K separate runs."
 )
-compare = training.compare_controls()
-training.job_buttons(training.COMPARE, compare, "Train the compared runs")
-training.live(training.COMPARE, training.draw_compare)
+comparison = controls.compare_controls(disabled=jobs.busy(jobs.COMPARE))
+compare.job_buttons(jobs.COMPARE, comparison, "Train the compared runs")
+jobs.live(jobs.COMPARE, compare.draw_compare)
 
 st.subheader("Truncated BPTT: how far back must the gradient go?")
 st.markdown(
@@ -53,5 +54,5 @@ st.markdown(
     "and measures each on fresh data, against the noise floor and the best rule that uses only "
     "yesterday."
 )
-training.job_buttons(training.TRUNCATION, training.truncation_request(), "Run the experiment")
-training.live(training.TRUNCATION, training.draw_truncation)
+compare.job_buttons(jobs.TRUNCATION, controls.truncation_request(), "Run the experiment")
+jobs.live(jobs.TRUNCATION, compare.draw_truncation)

@@ -5,7 +5,8 @@ import pytest
 
 from rnnviz import core
 from rnnviz.core import memory
-from rnnviz.figures.memory import gradient_memory_figure, log_floor, positive_or_none
+from rnnviz.figures.axes import log_floor, positive_or_none
+from rnnviz.figures.memory import gradient_memory_figure
 
 
 def report_for(hidden: int, scale: float, length: int = 40) -> memory.MemoryReport:

@@ -4,6 +4,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from rnnviz import core
+from rnnviz.figures import style
 from rnnviz.figures.tables import enlarge, figure_table
 from rnnviz.figures.weather import series_figure
 
@@ -33,3 +34,12 @@ def test_enlarge_scales_fonts_without_touching_the_original():
     fig = series_figure(core.weather_series())
     big = enlarge(fig, 1.5)
     assert big.layout.font.size == 18 and fig.layout.font.size is None
+
+
+def test_enlarge_keeps_each_annotation_in_proportion():
+    fig = go.Figure()
+    for size in (style.LABEL_SIZE, style.TITLE_SIZE, None):
+        fig.add_annotation(text="a", x=0, y=0, font={"size": size})
+    big = enlarge(fig, 1.5)
+    assert [a.font.size for a in big.layout.annotations] == [16, 21, 18]
+    assert [a.font.size for a in fig.layout.annotations] == [11, 14, None]

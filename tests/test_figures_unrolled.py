@@ -1,4 +1,5 @@
-"""The unrolled-network figures draw the engine's numbers; arrows grow with the gradient."""
+"""The unrolled-network figures (forward and backward) draw the engine's numbers; arrows grow with
+the gradient."""
 
 import numpy as np
 import pytest
@@ -6,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from rnnviz import core
-from rnnviz.figures import unrolled
+from rnnviz.figures import backward, unrolled
 from rnnviz.text import ledger
 
 T = 5
@@ -71,14 +72,14 @@ def test_vector_nodes_show_the_norm():
 def test_backward_arrows_carry_the_engines_gradients_with_ordered_widths():
     # W_hh = 0.5 keeps every gradient distinct and non-zero.
     _, trace, result, target = window(w_hh=0.5)
-    fig = unrolled.unrolled_backward(trace, result, target, T + 1)
+    fig = backward.unrolled_backward(trace, result, target, T + 1)
     arrows = gradient_arrows(fig)
     assert len(arrows) == T + 2  # L → y, y → h_T, then h_t → h_(t-1) for t = T … 1
     magnitudes = [abs(result.dL_dy[0]), *np.abs(result.dh[0, ::-1, 0])]
     widths = [a.arrowwidth for a in arrows]
     # Widths ordered exactly as the gradient magnitudes.
     assert np.array_equal(np.argsort(widths, kind="stable"), np.argsort(magnitudes, kind="stable"))
-    assert min(widths) == unrolled.WIDTH_MIN and max(widths) == unrolled.WIDTH_MAX
+    assert min(widths) == backward.WIDTH_MIN and max(widths) == backward.WIDTH_MAX
     labels = [a.text for a in fig.layout.annotations if "dL/d" in (a.text or "")]
     assert f"dL/dy = {ledger.num(result.dL_dy[0])}" in labels[0]
     assert any(ledger.num(result.dh[0, 0, 0]) in label for label in labels)
@@ -87,22 +88,22 @@ def test_backward_arrows_carry_the_engines_gradients_with_ordered_widths():
 @pytest.mark.parametrize("step", range(T + 2))
 def test_backward_reaches_one_more_arrow_per_step(step):
     _, trace, result, target = window(w_hh=0.5)
-    fig = unrolled.unrolled_backward(trace, result, target, step)
+    fig = backward.unrolled_backward(trace, result, target, step)
     reached = [a for a in gradient_arrows(fig) if a.arrowcolor != unrolled.PENDING]
     assert len(reached) == (0 if step == 0 else step + 1)
 
 
 @given(st.lists(st.floats(0, 1e6, allow_nan=False), min_size=1, max_size=30))
 def test_gradient_widths_never_invert_the_order_of_magnitudes(magnitudes):
-    widths = unrolled.gradient_widths(magnitudes)
+    widths = backward.gradient_widths(magnitudes)
     order = np.argsort(magnitudes, kind="stable")
     assert np.all(np.diff(widths[order]) >= 0)
-    assert np.all((widths >= unrolled.WIDTH_MIN) & (widths <= unrolled.WIDTH_MAX))
+    assert np.all((widths >= backward.WIDTH_MIN) & (widths <= backward.WIDTH_MAX))
 
 
 def test_vanished_gradients_still_get_a_visible_width():
-    widths = unrolled.gradient_widths([30.0, 1e-17, 0.0])
-    assert widths[0] == unrolled.WIDTH_MAX and widths[1] == widths[2] == unrolled.WIDTH_MIN
+    widths = backward.gradient_widths([30.0, 1e-17, 0.0])
+    assert widths[0] == backward.WIDTH_MAX and widths[1] == widths[2] == backward.WIDTH_MIN
 
 
 def animation(hidden=1):
@@ -114,7 +115,7 @@ def animation(hidden=1):
         )
         for s in range(T + 2)
     ]
-    return unrolled.backward_animation(trace, result, target, ledgers), ledgers
+    return backward.backward_animation(trace, result, target, ledgers), ledgers
 
 
 def ledger_text(annotations) -> str:
@@ -141,7 +142,7 @@ def test_animation_has_one_frame_per_backward_step_with_its_ledger_inside():
 def test_animation_wraps_long_vector_lines_instead_of_cutting_them():
     fig, ledgers = animation(hidden=6)
     text = ledger_text(fig.frames[2].layout.annotations)
-    assert all(len(part) <= unrolled.LEDGER_WIDTH + 10 for part in text.split("<br>")[1:])
+    assert all(len(part) <= backward.LEDGER_WIDTH + 10 for part in text.split("<br>")[1:])
     joined = text.replace("<br>      = ", " = ")
     for line in ledgers[2][1]:
         assert line in joined
@@ -150,4 +151,4 @@ def test_animation_wraps_long_vector_lines_instead_of_cutting_them():
 def test_animation_refuses_a_wrong_number_of_ledgers():
     _, trace, result, target = window()
     with pytest.raises(ValueError, match="Expected 7 ledger entries"):
-        unrolled.backward_animation(trace, result, target, [("x", [])])
+        backward.backward_animation(trace, result, target, [("x", [])])

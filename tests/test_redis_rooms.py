@@ -2,20 +2,26 @@
 
 The behaviours of tests/test_rooms.py run against both stores (a real redis-server on a free
 loopback port for the Redis one); then what only Redis has: several replicas sharing one room
-and one bound, keys under `rnnviz:` that expire by TTL, and a clear sentence when Redis is down.
+and one bound, keys under `rnnviz:` that expire by TTL, scripts run by their SHA1, and a clear
+sentence when Redis is down or its address is wrong.
 """
 
 from __future__ import annotations
 
+import logging
 import os
+import socket
+import subprocess
+import sys
 import threading
 import time
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
-from rnnviz.server.redis_client import RedisClient, RedisReplyError
-from rnnviz.server.redis_rooms import UNAVAILABLE, RedisRooms
-from rnnviz.server.rooms import FOLLOWER_TIMEOUT_S, InMemoryRooms, RoomError
+from rnnviz.server.redis_rooms import UNAVAILABLE, RedisRooms, connect
+from rnnviz.server.rooms import FOLLOWER_TIMEOUT_S, InMemoryRooms, RoomError, RoomRun
 from tests.deploy.servers import start_redis, stop
 from tests.e2e.conftest import free_port
 
@@ -37,10 +43,10 @@ def redis_url(tmp_path_factory):
 
 
 @pytest.fixture
-def redis(redis_url):
-    """A client to an empty database."""
-    client = RedisClient(redis_url)
-    client.execute("FLUSHDB")
+def db(redis_url):
+    """A client to an empty database, made as the app makes its own."""
+    client = connect(redis_url)
+    client.flushdb()
     yield client
     client.close()
 
@@ -50,7 +56,7 @@ def make_store(request):
     """Builds a store of either kind with InMemoryRooms' keyword arguments."""
     if request.param == "memory":
         return InMemoryRooms
-    client = request.getfixturevalue("redis")
+    client = request.getfixturevalue("db")
     return lambda **kwargs: RedisRooms(client, **kwargs)
 
 
@@ -155,7 +161,62 @@ def test_concurrent_followers_and_publishes_stay_consistent(make_store):
 
 
 # -- what only Redis has ------------------------------------------------------------------------
-def test_two_replicas_share_one_room(redis_url, redis):
+def test_followers_wait_for_the_teachers_move_and_wake_at_it(make_store):
+    store = make_store()
+    code, token = store.open()
+    since = store.changes(code)
+    assert not store.wait_for_change(code, since, 0.2)  # nothing moved: the timeout
+    threading.Timer(0.3, store.publish, (code, token, "stepper", {"fstep": "1"})).start()
+    started = time.monotonic()
+    assert store.wait_for_change(code, since, 5.0)
+    assert time.monotonic() - started < 1.5  # woken by the move, not by the 5 s timeout
+    moved = store.changes(code)
+    assert moved != since
+    threading.Timer(0.3, store.close, (code, token)).start()
+    assert store.wait_for_change(code, moved, 5.0)  # closing wakes them too
+
+
+def test_the_class_experiment_numbers_students_and_keeps_their_latest_run(make_store):
+    store = make_store()
+    code, _ = store.open()
+    assert store.runs(code) == []
+    assert store.student_number(code, "ann") == 1
+    assert store.student_number(code, "bob") == 2
+    assert store.student_number(code, "ann") == 1  # the same student keeps their number
+    first = RoomRun(0, lr=1e-3, seed=1, hidden_size=20, epochs=2500, epoch=10, state="training")
+    store.report_run(code, "bob", first)
+    store.report_run(code, "cy", replace(first, lr=0.1, epoch=2500, state="diverged"))
+    store.report_run(code, "bob", replace(first, epoch=2500, state="finished", fresh_mse=0.3))
+    runs = store.runs(code)
+    assert [(r.student, r.state, r.lr) for r in runs] == [
+        (2, "finished", 1e-3),
+        (3, "diverged", 0.1),
+    ]
+    assert runs[0].fresh_mse == 0.3 and runs[0].epoch == 2500  # the latest replaced the first
+    assert "ann" not in RoomRun.to_json(runs[0])  # a number, never an id
+
+
+def test_a_closed_room_keeps_no_runs(make_store):
+    store = make_store()
+    code, token = store.open()
+    store.report_run(code, "ann", RoomRun(0, 1e-4, 0, 20, 10, 1, "training"))
+    store.close(code, token)
+    with pytest.raises(RoomError, match="no open room"):
+        store.runs(code)
+
+
+def test_a_move_on_one_replica_wakes_a_follower_on_another(redis_url, db):
+    teacher_side, student_side = RedisRooms(connect(redis_url)), RedisRooms(connect(redis_url))
+    code, token = teacher_side.open()
+    since = student_side.changes(code)
+    time.sleep(0.2)  # the student's replica has subscribed
+    threading.Timer(0.2, teacher_side.publish, (code, token, "bptt", {})).start()
+    started = time.monotonic()
+    assert student_side.wait_for_change(code, since, 5.0)
+    assert time.monotonic() - started < 1.5
+
+
+def test_two_replicas_share_one_room(redis_url, db):
     teacher_side = RedisRooms.from_url(redis_url)  # two server processes, two connection pools
     student_side = RedisRooms.from_url(redis_url)
     code, token = teacher_side.open()
@@ -171,7 +232,7 @@ def test_two_replicas_share_one_room(redis_url, redis):
         teacher_side.view(code)
 
 
-def test_the_bound_holds_when_many_replicas_open_at_once(redis_url, redis):
+def test_the_bound_holds_when_many_replicas_open_at_once(redis_url, db):
     replicas = [RedisRooms.from_url(redis_url, max_rooms=5) for _ in range(20)]
     opened, refused = [], []
     barrier = threading.Barrier(len(replicas))
@@ -192,44 +253,109 @@ def test_the_bound_holds_when_many_replicas_open_at_once(redis_url, redis):
     assert len({code for code, _ in opened}) == 5
 
 
-def test_keys_are_namespaced_hold_no_token_and_expire_by_ttl(redis):
-    store = RedisRooms(redis, idle_expiry_s=0.5)  # Redis's own clock and TTLs
+def test_keys_are_namespaced_hold_no_token_and_expire_by_ttl(db):
+    store = RedisRooms(db, idle_expiry_s=0.5)  # Redis's own clock and TTLs
     code, token = store.open()
     store.publish(code, token, "weather", {"seed": "3"})
     store.view(code, "ann")
-    keys = sorted(redis.execute("KEYS", "*"))
+    keys = sorted(db.keys("*"))
     assert keys == ["rnnviz:room:" + code, f"rnnviz:room:{code}:followers", "rnnviz:rooms"]
     for key in keys:
-        assert 0 < redis.execute("PTTL", key) <= 500
-    assert token not in str(redis.execute("HGETALL", "rnnviz:room:" + code))
+        assert 0 < db.pttl(key) <= 500
+    assert token not in str(db.hgetall("rnnviz:room:" + code))
     time.sleep(0.6)  # let Redis's TTLs run out: waiting for expiry, not timing anything
-    assert redis.execute("KEYS", "*") == []
+    assert db.keys("*") == []
     with pytest.raises(RoomError, match="no open room"):
         store.view(code)
 
 
-def test_a_dropped_connection_is_replaced(redis):
-    store = RedisRooms(redis)
+def test_scripts_run_by_their_sha1_and_come_back_after_a_flush(db):
+    store = RedisRooms(db)
+    code, token = store.open()
+    store.publish(code, token, "weather", {})
+    store.view(code)  # each script has now been sent to Redis once
+    db.config_resetstat()
+    store.publish(code, token, "stepper", {})
+    store.view(code, "ann")
+    store.view(code)
+    stats = db.info("commandstats")
+    assert stats["cmdstat_evalsha"]["calls"] == 3
+    assert "cmdstat_eval" not in stats and "cmdstat_script|load" not in stats  # no script text
+
+    db.script_flush()  # as a Redis restart forgets them: EVALSHA now answers NOSCRIPT
+    db.config_resetstat()
+    assert store.view(code).version == 2
+    assert db.info("commandstats")["cmdstat_script|load"]["calls"] == 1  # loaded again, once
+
+
+def test_a_dropped_connection_is_replaced(redis_url, db):
+    store = RedisRooms(db)
     code, _ = store.open()
-    killer = RedisClient(f"redis://127.0.0.1:{redis.port}/0")
-    killer.execute("CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes")  # as a Redis restart does
+    killer = connect(redis_url)
+    killer.client_kill_filter(_type="normal", skipme=True)  # as a Redis restart does
     assert store.view(code).version == 0
     killer.close()
 
 
-def test_redis_down_or_misconfigured_is_a_sentence_not_a_traceback():
-    down = RedisRooms.from_url(f"redis://127.0.0.1:{free_port()}/0")
-    with pytest.raises(RoomError) as err:
-        down.open()
+def test_redis_down_is_a_sentence_not_a_traceback(caplog):
+    refused = RedisRooms.from_url(f"redis://127.0.0.1:{free_port()}/0")
+    with caplog.at_level(logging.WARNING, logger="rnnviz.server.redis_rooms"):
+        with pytest.raises(RoomError) as err:
+            refused.open()
     assert str(err.value) == UNAVAILABLE
+    assert "rooms in Redis" in caplog.text  # the reason goes to the server's log
     with pytest.raises(RoomError, match="not answering"):
-        down.view("ABCD", "ann")
-    down.leave("ABCD", "ann")  # leaving is best effort: never an error
-    with pytest.raises(RoomError, match="not a Redis address"):
-        RedisRooms.from_url("http://127.0.0.1:6379")
+        refused.view("ABCD", "ann")
+    refused.leave("ABCD", "ann")  # leaving is best effort: never an error
+
+    # Accepts connections (the kernel does, into the backlog) and never answers a command.
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        mute = RedisRooms.from_url(f"redis://127.0.0.1:{silent.getsockname()[1]}/0", 0.2)
+        with pytest.raises(RoomError) as err:
+            mute.open()
+    assert str(err.value) == UNAVAILABLE
 
 
-def test_the_app_uses_redis_when_configured(redis_url, redis, monkeypatch):
+@pytest.mark.parametrize(
+    "url, reason",
+    [
+        ("http://127.0.0.1:6379", "must specify one of the following schemes"),
+        ("127.0.0.1:6379", "must specify one of the following schemes"),
+        ("redis://:s3cret@127.0.0.1:port/0", "Port could not be cast to integer"),
+        ("redis://:s3cret@127.0.0.1:6379/zero", "the database 'zero' is not a number"),
+    ],
+)
+def test_a_wrong_address_is_a_sentence(url, reason):
+    with pytest.raises(RoomError) as err:
+        RedisRooms.from_url(url)
+    sentence = str(err.value)
+    assert sentence.startswith("Rooms are set up to live in Redis, but RNNVIZ_ROOMS_REDIS is not")
+    assert reason in sentence
+    assert "s3cret" not in sentence  # pages show this sentence: never the password
+
+
+def test_the_password_and_database_of_the_address_are_used(redis_url, db):
+    admin = connect(redis_url)  # authenticated before the password is set
+    admin.config_set("requirepass", "s3cret")
+    try:
+        with_password = RedisRooms.from_url(redis_url.replace("//", "//:s3cret@")[:-1] + "1")
+        code, _ = with_password.open()
+        with pytest.raises(RoomError) as err:
+            RedisRooms.from_url(redis_url).view(code)  # no password: refused
+        assert str(err.value) == UNAVAILABLE
+    finally:
+        admin.config_set("requirepass", "")
+    admin.close()
+    assert db.keys("*") == []  # the room went to database 1
+    db1 = connect(redis_url[:-1] + "1")
+    assert db1.exists(f"rnnviz:room:{code}") == 1
+    db1.flushdb()
+    db1.close()
+
+
+def test_the_app_uses_redis_when_configured(redis_url, db, monkeypatch):
     from rnnviz.ui import presenter
 
     monkeypatch.setenv("RNNVIZ_ROOMS_REDIS", redis_url)
@@ -237,7 +363,7 @@ def test_the_app_uses_redis_when_configured(redis_url, redis, monkeypatch):
     try:
         assert isinstance(presenter.store(), RedisRooms)
         code, _ = presenter.store().open()
-        assert redis.execute("EXISTS", f"rnnviz:room:{code}") == 1
+        assert db.exists(f"rnnviz:room:{code}") == 1
         monkeypatch.delenv("RNNVIZ_ROOMS_REDIS")
         presenter.store.clear()
         assert isinstance(presenter.store(), InMemoryRooms)
@@ -246,25 +372,25 @@ def test_the_app_uses_redis_when_configured(redis_url, redis, monkeypatch):
     assert "RNNVIZ_ROOMS_REDIS" not in os.environ
 
 
-def test_the_client_speaks_resp(redis_url, redis):
-    assert redis.execute("GET", "missing") is None
-    assert redis.execute("SET", "k", "Wetter °C ✓") == "OK"
-    assert redis.execute("GET", "k") == "Wetter °C ✓"
-    assert redis.execute("RPUSH", "l", "a", "b") == 2
-    assert redis.execute("LRANGE", "l", 0, -1) == ["a", "b"]
-    with pytest.raises(RedisReplyError, match="WRONGTYPE"):
-        redis.execute("GET", "l")
-    assert redis.execute("PING") == "PONG"  # an error reply leaves the connection usable
-    with pytest.raises(RoomError, match="not a number"):
-        RedisRooms.from_url(redis_url.replace("/0", "/zero"))
-
-    redis.execute("CONFIG", "SET", "requirepass", "s3cret")
-    try:
-        with_password = RedisClient(redis_url.replace("//", "//:s3cret@").replace("/0", "/1"))
-        assert with_password.execute("SET", "in-db-1", "yes") == "OK"
-        with pytest.raises(RedisReplyError):
-            RedisClient(redis_url).execute("PING")  # no password: refused
-    finally:
-        with_password.execute("CONFIG", "SET", "requirepass", "")
-    assert redis.execute("EXISTS", "in-db-1") == 0  # it went to database 1
-    with_password.execute("FLUSHDB")
+@pytest.mark.parametrize("rooms_redis, loaded", [(None, False), ("redis://127.0.0.1:1/0", True)])
+def test_redis_py_is_imported_only_when_rooms_live_in_redis(rooms_redis, loaded):
+    """In a fresh process, as a server starts: the app's module, then its rooms."""
+    env = {k: v for k, v in os.environ.items() if k != "RNNVIZ_ROOMS_REDIS"}
+    if rooms_redis:
+        env["RNNVIZ_ROOMS_REDIS"] = rooms_redis  # never contacted: nothing is called on it
+    program = (
+        "import sys\n"
+        "from rnnviz.ui import presenter\n"
+        "imported = 'redis' in sys.modules\n"
+        "presenter.store()\n"
+        "print(imported, 'redis' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program],
+        cwd=Path(__file__).resolve().parents[1],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.split() == ["False", str(loaded)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -102,3 +103,17 @@ def test_concurrent_followers_and_publishes_stay_consistent():
         t.join()
     view = store.view(code)
     assert view.followers == 30 and view.version == 200 and view.query == {"step": "199"}
+
+
+def test_a_follower_waiting_for_the_teacher_wakes_at_the_move():
+    store = InMemoryRooms()
+    code, token = store.open()
+    since = store.changes(code)
+    assert not store.wait_for_change(code, since, 0.05)  # nothing moved: the timeout
+    threading.Timer(0.2, store.publish, (code, token, "stepper", {"fstep": "1"})).start()
+    started = time.monotonic()
+    assert store.wait_for_change(code, since, 5.0)
+    assert time.monotonic() - started < 1.0  # woken by the move, not by the timeout
+    assert store.changes(code) != since
+    store.close(code, token)
+    assert store.changes(code) == -1  # a closed room also wakes its followers

@@ -74,6 +74,31 @@ from .train import (
 from .validation import PARAM_NAMES
 
 # isort: split
+# Held-out evaluation of a real series (heldout.py) and forecast comparison (comparison.py),
+# one block kept last so that parallel edits above merge cleanly.
+from .comparison import (
+    LEVEL,
+    N_BOOT,
+    Comparison,
+    Verdict,
+    block_length_rule,
+    circular_block_means,
+    compare_forecasts,
+)
+from .heldout import (
+    HOLDOUT_FRACTION,
+    VALIDATION_FRACTION,
+    HeldOutBaselines,
+    Split,
+    SplitWindows,
+    chronological_split,
+    fill_gaps,
+    fit_scaling,
+    heldout_baselines,
+    split_windows,
+)
+
+# isort: split
 # The gated cells (issue 13): LSTM and GRU beside the RNN, one entry point for all three.
 from .cell_train import cell_sgd_step, train_cell, train_cell_recall
 from .cells import (
@@ -154,6 +179,24 @@ __all__ = [
     "step",
     "train",
     "weather_series",
+    # Held-out evaluation (heldout.py, comparison.py)
+    "HOLDOUT_FRACTION",
+    "LEVEL",
+    "N_BOOT",
+    "VALIDATION_FRACTION",
+    "Comparison",
+    "HeldOutBaselines",
+    "Split",
+    "SplitWindows",
+    "Verdict",
+    "block_length_rule",
+    "chronological_split",
+    "circular_block_means",
+    "compare_forecasts",
+    "fill_gaps",
+    "fit_scaling",
+    "heldout_baselines",
+    "split_windows",
     # The gated cells (issue 13).
     "CELLS",
     "CELL_LABELS",

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 
 from rnnviz.core import PARAM_NAMES, clip_grads
 from rnnviz.core.memory import ClipEffect
-from rnnviz.figures import palette
+from rnnviz.figures import palette, style
 from rnnviz.figures.gradcheck import entry_labels, group_separators, group_ticks
 
 # Up to this many entries (H = 1 has 5) each bar carries its value as text.
@@ -90,10 +90,9 @@ def clipping_figure(effect: ClipEffect, clip: float | None) -> go.Figure:
         "after clipping" if clip is not None else "after clipping (off: unchanged)",
     )
     layout = {
-        "height": 480,
+        # The legend rises above the top panel's title.
+        **style.layout(480, legend_y=1.06),
         "bargap": 0.15,
-        "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
-        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.06, "x": 0},
         "xaxis": {"anchor": "y", "matches": "x2", "showticklabels": False},
         "xaxis2": {"anchor": "y2", **ticks_x},
         "yaxis": {"domain": [0.56, 1.0], **axis_y},
@@ -109,7 +108,7 @@ def clipping_figure(effect: ClipEffect, clip: float | None) -> go.Figure:
                 "y": y,
                 "yanchor": "bottom",
                 "showarrow": False,
-                "font": {"size": 14},
+                "font": {"size": style.TITLE_SIZE},
             }
             for title, y in zip(titles, (1.0, 0.44), strict=True)
         ],

@@ -9,8 +9,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from rnnviz.core import PARAM_NAMES, GradCheckReport
-from rnnviz.figures import palette
-from rnnviz.figures.memory import hline, log_floor, log_line_label, positive_or_none
+from rnnviz.figures import palette, style
+from rnnviz.figures.axes import hline, log_floor, log_line_label, positive_or_none, zero_markers
 
 PASS, FAIL = "✓", "✗"
 
@@ -103,28 +103,19 @@ def gradcheck_figure(report: GradCheckReport) -> go.Figure:
         )
     zero = error == 0
     traces.append(
-        go.Scatter(
-            x=index[zero],
-            y=np.full(int(zero.sum()), floor),
-            mode="markers",
-            name="error exactly 0",
-            marker={
-                "symbol": "x-thin",
-                "size": 10,
-                "color": palette.GREEN,
-                "line": {"width": 2, "color": palette.GREEN},
-            },
+        zero_markers(
+            index[zero],
+            floor,
+            "error exactly 0",
+            palette.GREEN,
+            "%{customdata}: error exactly 0<extra></extra>",
             customdata=entries[zero],
-            hovertemplate="%{customdata}: error exactly 0<extra></extra>",
-            visible=bool(zero.any()),
         )
     )
     parameters = table["parameter"].tolist()
     ticks = group_ticks(parameters)
     layout = {
-        "height": 300,
-        "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
-        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        **style.layout(300),
         "xaxis": {
             "tickvals": [position for position, _ in ticks],
             "ticktext": [name for _, name in ticks],

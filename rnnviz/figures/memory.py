@@ -6,92 +6,31 @@ import numpy as np
 import plotly.graph_objects as go
 
 from rnnviz.core.memory import MemoryReport
-from rnnviz.figures import palette
-
-# Exact zeros are drawn this many times below the smallest positive value of their panel: a log
-# axis has no 0, and a floor at the smallest float (1e-308) would squash every real value.
-ZERO_DROP = 100.0
-
-
-def log_floor(*arrays: np.ndarray) -> float:
-    """Where exact zeros are drawn on a log axis: the smallest positive value / ZERO_DROP.
-
-    1.0 if nothing is positive (the panel then holds only "exactly 0" markers).
-    """
-    values = np.concatenate([np.ravel(np.asarray(a, float)) for a in arrays])
-    positive = values[values > 0]
-    return float(positive.min() / ZERO_DROP) if positive.size else 1.0
+from rnnviz.figures import palette, style
+from rnnviz.figures.axes import (
+    decades,
+    hline,
+    log_floor,
+    log_line_label,
+    positive_or_none,
+    zero_markers,
+)
 
 
-def log_line_label(value: float, text: str, yref: str = "y") -> dict:
-    """Keyword arguments of `add_annotation` for a label on a horizontal line at `value` of a log
-    y axis (`yref`): annotation y on a log axis is log10 of the value, which add_hline's own
-    label gets wrong."""
-    return {
-        "x": 0,
-        "xref": "x domain" if yref == "y" else f"x{yref[1:]} domain",
-        "xanchor": "left",
-        "y": float(np.log10(value)),
-        "yref": yref,
-        "yanchor": "bottom",
-        "text": text,
-        "showarrow": False,
-        "font": {"color": palette.GREY, "size": 11},
-    }
-
-
-def positive_or_none(values: np.ndarray) -> list[float | None]:
-    """`values` for a log axis: zeros and NaNs become None (a gap), never log10(0)."""
-    return [float(v) if v > 0 else None for v in np.asarray(values, float)]
-
-
-def _zero_markers(
-    t: np.ndarray, values: np.ndarray, floor: float, name: str, axes: dict[str, str]
+def _log_series(
+    x: np.ndarray, values: np.ndarray, name: str, line: dict, hover: str, axes: dict, marker=None
 ) -> go.Scatter:
-    zero_t = t[np.asarray(values) == 0]
+    """One series on a log axis (zeros and NaN left as gaps), with markers of size `marker`."""
     return go.Scatter(
-        x=zero_t,
-        y=np.full(zero_t.shape[0], floor),
-        mode="markers",
+        x=x,
+        y=positive_or_none(values),
+        mode="lines" if marker is None else "lines+markers",
         name=name,
-        marker={
-            "symbol": "x-thin",
-            "size": 10,
-            "color": palette.VERMILLION,
-            "line": {"width": 2, "color": palette.VERMILLION},  # an x-thin is drawn by its line
-        },
-        hovertemplate="t = %{x}: exactly 0 (drawn at the bottom)<extra></extra>",
-        visible=bool(zero_t.size),  # kept (hidden) when empty: a fixed set of traces
+        line=line,
+        marker=None if marker is None else {"size": marker},
+        hovertemplate=hover,
         **axes,
     )
-
-
-def hline(y: float, xaxis: str = "x", yaxis: str = "y") -> dict:
-    """A dashed grey horizontal line across one subplot, as a layout shape (one dict, because
-    `add_hline` validates a whole figure per call: tens of milliseconds on every rerun)."""
-    return {
-        "type": "line",
-        "xref": f"{xaxis} domain",
-        "x0": 0,
-        "x1": 1,
-        "yref": yaxis,
-        "y0": y,
-        "y1": y,
-        "line": {"color": palette.GREY, "dash": "dash", "width": 1},
-    }
-
-
-def _decades(values: list[np.ndarray], always: float = 1.0) -> list[float]:
-    """A log-axis range over whole decades holding every positive value and `always` (0: none),
-    at least one decade wide, so at least two labels of a `dtick=1` axis show."""
-    shown = np.concatenate([np.ravel(v) for v in values] + [[always]])
-    shown = shown[shown > 0]
-    if shown.size == 0:
-        return [-1.05, 0.05]
-    low, high = np.floor(np.log10(shown.min())), np.ceil(np.log10(shown.max()))
-    if high - low < 1:
-        low -= 1
-    return [float(low) - 0.05, float(high) + 0.05]
 
 
 def gradient_memory_figure(report: MemoryReport) -> go.Figure:
@@ -111,33 +50,28 @@ def gradient_memory_figure(report: MemoryReport) -> go.Figure:
 
     # Top: the size of the gradient at each hidden state.
     top_floor = log_floor(report.norms, report.envelope)
+    kind = "product" if report.exact else "bound"
     traces = [
-        go.Scatter(
-            x=t,
-            y=positive_or_none(report.norms),
-            mode="lines+markers",
-            name="‖∂L/∂h_t‖ from BPTT",
-            line={"color": palette.BLUE, "width": 2},
-            marker={"size": 6},
-            hovertemplate="t = %{x}: ‖∂L/∂h_t‖ = %{y:.3e}<extra></extra>",
-            **top,
+        _log_series(
+            t,
+            report.norms,
+            "‖∂L/∂h_t‖ from BPTT",
+            style.line(palette.BLUE),
+            "t = %{x}: ‖∂L/∂h_t‖ = %{y:.3e}<extra></extra>",
+            top,
+            marker=6,
         ),
-        go.Scatter(
-            x=t,
-            y=positive_or_none(report.envelope),
-            mode="lines",
-            name=(
-                "exact product |∂L/∂h_T|·∏ |W_hh·tanh′(a_k)|"
-                if report.exact
-                else "bound ‖∂L/∂h_T‖·∏ ‖W_hh‖₂·max tanh′(a_k)"
-            ),
-            line={"color": palette.ORANGE, "width": 3, "dash": "dash"},
-            hovertemplate="t = %{x}: %{y:.3e}<extra>"
-            + ("product" if report.exact else "bound")
-            + "</extra>",
-            **top,
+        _log_series(
+            t,
+            report.envelope,
+            "exact product |∂L/∂h_T|·∏ |W_hh·tanh′(a_k)|"
+            if report.exact
+            else "bound ‖∂L/∂h_T‖·∏ ‖W_hh‖₂·max tanh′(a_k)",
+            style.line(palette.ORANGE, "dash", width=3),
+            f"t = %{{x}}: %{{y:.3e}}<extra>{kind}</extra>",
+            top,
         ),
-        _zero_markers(t, report.norms, top_floor, "‖∂L/∂h_t‖ exactly 0", top),
+        _zeros(t, report.norms, top_floor, "‖∂L/∂h_t‖ exactly 0", top),
     ]
 
     # Bottom: how much one step back multiplies the gradient by.
@@ -145,15 +79,14 @@ def gradient_memory_figure(report: MemoryReport) -> go.Figure:
         bottom_values = [factors]
         gains_for_zeros = factors
         traces.append(
-            go.Scatter(
-                x=t_back,
-                y=positive_or_none(factors),
-                mode="lines+markers",
-                name="gain per step back |W_hh·tanh′(a_t)|",
-                line={"color": palette.GREEN, "width": 2},
-                marker={"size": 5},
-                hovertemplate="t = %{x}: |W_hh·tanh′(a_t)| = %{y:.3g}<extra></extra>",
-                **bottom,
+            _log_series(
+                t_back,
+                factors,
+                "gain per step back |W_hh·tanh′(a_t)|",
+                style.line(palette.GREEN),
+                "t = %{x}: |W_hh·tanh′(a_t)| = %{y:.3g}<extra></extra>",
+                bottom,
+                marker=5,
             )
         )
     else:
@@ -161,37 +94,32 @@ def gradient_memory_figure(report: MemoryReport) -> go.Figure:
         bottom_values = [np.nan_to_num(gains, nan=0.0), factors]
         gains_for_zeros = gains  # NaN (undefined) is not a zero: only exact zeros get a ✕
         traces += [
-            go.Scatter(
-                x=t_back,
-                y=positive_or_none(gains),
-                mode="lines+markers",
-                name="measured gain ‖∂L/∂h_(t−1)‖ / ‖∂L/∂h_t‖",
-                line={"color": palette.GREEN, "width": 2},
-                marker={"size": 5},
-                hovertemplate="t = %{x}: measured gain %{y:.3g}<extra></extra>",
-                **bottom,
+            _log_series(
+                t_back,
+                gains,
+                "measured gain ‖∂L/∂h_(t−1)‖ / ‖∂L/∂h_t‖",
+                style.line(palette.GREEN),
+                "t = %{x}: measured gain %{y:.3g}<extra></extra>",
+                bottom,
+                marker=5,
             ),
-            go.Scatter(
-                x=t_back,
-                y=positive_or_none(factors),
-                mode="lines",
-                name="bound ‖W_hh‖₂·max tanh′(a_t)",
-                line={"color": palette.PURPLE, "width": 2, "dash": "dot"},
-                hovertemplate="t = %{x}: bound %{y:.3g}<extra></extra>",
-                **bottom,
+            _log_series(
+                t_back,
+                factors,
+                "bound ‖W_hh‖₂·max tanh′(a_t)",
+                style.line(palette.PURPLE, "dot"),
+                "t = %{x}: bound %{y:.3g}<extra></extra>",
+                bottom,
             ),
         ]
     bottom_floor = log_floor(*bottom_values, np.array([1.0]))
-    traces.append(_zero_markers(t_back, gains_for_zeros, bottom_floor, "gain exactly 0", bottom))
+    traces.append(_zeros(t_back, gains_for_zeros, bottom_floor, "gain exactly 0", bottom))
     zero_drawn = [bottom_floor] if np.any(np.asarray(gains_for_zeros) == 0) else []
     top_zero_drawn = [top_floor] if np.any(report.norms == 0) else []
-    top_range = _decades([report.norms, report.envelope, np.array(top_zero_drawn)], always=0.0)
+    top_range = decades([report.norms, report.envelope, np.array(top_zero_drawn)], always=0.0)
 
     layout = {
-        "height": 560,
-        "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
-        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-        "hovermode": "closest",
+        **style.layout(560),
         "xaxis": {"anchor": "y", "matches": "x2", "showticklabels": False},
         "xaxis2": {
             "anchor": "y2",
@@ -213,10 +141,22 @@ def gradient_memory_figure(report: MemoryReport) -> go.Figure:
             "type": "log",
             "exponentformat": "power",
             "dtick": 1,
-            "range": _decades([*bottom_values, np.array(zero_drawn)]),
+            "range": decades([*bottom_values, np.array(zero_drawn)]),
             "title": {"text": "gain per step back"},
         },
         "shapes": [hline(1.0, "x2", "y2")],
         "annotations": [log_line_label(1.0, "gain 1: size kept", "y2")],
     }
     return go.Figure(data=traces, layout=layout)
+
+
+def _zeros(t: np.ndarray, values: np.ndarray, floor: float, name: str, axes: dict) -> go.Scatter:
+    """✕ at `floor` for the timesteps whose value is exactly 0."""
+    return zero_markers(
+        t[np.asarray(values) == 0],
+        floor,
+        name,
+        palette.VERMILLION,
+        "t = %{x}: exactly 0 (drawn at the bottom)<extra></extra>",
+        **axes,
+    )

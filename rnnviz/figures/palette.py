@@ -19,3 +19,11 @@ PREDICTION = ORANGE
 DIVERGING = [[0.0, BLUE], [0.5, "#F7F7F7"], [1.0, VERMILLION]]
 # Sequential scale for magnitudes.
 SEQUENTIAL = "Cividis"
+
+# Compared runs, in order: distinguishable for colour-blind eyes.
+RUNS = (BLUE, ORANGE, GREEN, PURPLE, VERMILLION)
+
+
+def run_colour(index: int) -> str:
+    """The colour of the `index`-th compared run (0-based)."""
+    return RUNS[index % len(RUNS)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from rnnviz.figures import palette
+from rnnviz.figures import palette, style
 from rnnviz.text.ledger import num
 
 
@@ -31,14 +31,14 @@ def tanh_figure(trace, step: int) -> go.Figure:
         raise ValueError(f"The forward step must be 0 … {T + 1}, got {step}.")
     reach = max(3.0, float(np.abs(a).max()) * 1.1)
     grid = np.linspace(-reach, reach, 241)
-    fig = go.Figure()
+    fig = go.Figure(layout=style.layout(320))
     fig.add_trace(
         go.Scatter(
             x=grid,
             y=np.tanh(grid),
             mode="lines",
             name="h = tanh(a)",
-            line={"color": palette.BLUE, "width": 2},
+            line=style.line(palette.BLUE),
             hoverinfo="skip",
         )
     )
@@ -65,11 +65,7 @@ def tanh_figure(trace, step: int) -> go.Figure:
             y=cur_h,
             mode="markers+text" if H == 1 else "markers",
             name=f"(a_{current}, h_{current})" if current else "current day",
-            marker={
-                "color": palette.VERMILLION,
-                "size": 13,
-                "line": {"color": palette.BLACK, "width": 1},
-            },
+            marker=style.outlined(palette.VERMILLION, 13),
             text=[f"(a_{current}, h_{current}) = ({num(cur_a[0])}, {num(cur_h[0])})"]
             if H == 1 and current
             else None,
@@ -81,9 +77,6 @@ def tanh_figure(trace, step: int) -> go.Figure:
         xaxis_title="a_t, the pre-activation",
         yaxis_title="h_t = tanh(a_t)",
         yaxis_range=[-1.15, 1.15],
-        height=320,
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
     )
     return fig
 
@@ -123,9 +116,8 @@ def hidden_heatmap(trace, step: int) -> go.Figure:
         )
     )
     fig.update_layout(
+        style.layout(320 if H > 1 else 200),
         xaxis={"title": "time step", "side": "bottom"},
         yaxis={"autorange": "reversed"},
-        height=320 if H > 1 else 200,
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
     )
     return fig

@@ -7,6 +7,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from rnnviz.figures import style
+
 
 def _values(value) -> np.ndarray | None:
     if value is None:
@@ -45,8 +47,15 @@ def figure_table(fig: go.Figure) -> pd.DataFrame:
 
 
 def enlarge(fig: go.Figure, scale: float) -> go.Figure:
-    """A copy of `fig` with every font scaled, for reading at projector distance."""
+    """A copy of `fig` with its text sizes scaled, for reading at projector distance.
+
+    Scales the sizes a figure sets (the base font, each annotation's own size), so a panel title
+    stays larger than a label. Axes, ticks and the legend take their sizes from Streamlit's chart
+    theme, in rem: the page's larger root font scales those (see `figures.style`).
+    """
     bigger = go.Figure(fig)
-    bigger.update_layout(font={"size": round(12 * scale)}, title_font_size=round(16 * scale))
-    bigger.update_annotations(font_size=round(12 * scale))
+    bigger.update_layout(font_size=round((fig.layout.font.size or style.FONT_SIZE) * scale))
+    bigger.for_each_annotation(
+        lambda note: note.update(font_size=round((note.font.size or style.FONT_SIZE) * scale))
+    )
     return bigger

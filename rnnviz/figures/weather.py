@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from rnnviz.figures import palette
+from rnnviz.figures import palette, style
 
 
 def series_figure(
@@ -21,21 +21,20 @@ def series_figure(
     seq_len : T, the window length
     """
     days = np.arange(1, temps.shape[0] + 1)
-    fig = go.Figure()
+    fig = go.Figure(layout=style.layout(380))
     fig.add_trace(
         go.Scatter(
             x=days,
             y=temps,
             mode="lines+markers",
             name="T_t, temperature",
-            line={"color": palette.SERIES, "width": 2},
+            line=style.line(palette.SERIES),
             marker={"size": 4},
             hovertemplate="day %{x}: %{y:.3f}<extra></extra>",
         )
     )
     if window_start is not None:
         first, target = window_start, window_start + seq_len
-        inputs = slice(first, target)
         fig.add_vrect(
             x0=days[first] - 0.5,
             x1=days[target - 1] + 0.5,
@@ -43,42 +42,34 @@ def series_figure(
             opacity=0.15,
             line_width=0,
         )
-        fig.add_trace(
-            go.Scatter(
-                x=days[inputs],
-                y=temps[inputs],
-                mode="markers",
-                name=f"input: days {days[first]}–{days[target - 1]}",
-                marker={
-                    "color": palette.INPUT,
-                    "size": 11,
-                    "symbol": "circle",
-                    "line": {"color": palette.BLACK, "width": 1},
-                },
-                hovertemplate="input day %{x}: %{y:.3f}<extra></extra>",
-            )
+        # The window's input days and the day it predicts, picked out on the series.
+        highlights = (
+            (
+                slice(first, target),
+                f"input: days {days[first]}–{days[target - 1]}",
+                "input",
+                style.outlined(palette.INPUT, 11, "circle"),
+            ),
+            (
+                slice(target, target + 1),
+                f"target: day {days[target]}",
+                "target",
+                style.outlined(palette.TARGET, 14, "star"),
+            ),
         )
-        fig.add_trace(
-            go.Scatter(
-                x=[days[target]],
-                y=[temps[target]],
-                mode="markers",
-                name=f"target: day {days[target]}",
-                marker={
-                    "color": palette.TARGET,
-                    "size": 14,
-                    "symbol": "star",
-                    "line": {"color": palette.BLACK, "width": 1},
-                },
-                hovertemplate="target day %{x}: %{y:.3f}<extra></extra>",
+        for shown, name, role, marker in highlights:
+            fig.add_trace(
+                go.Scatter(
+                    x=days[shown],
+                    y=temps[shown],
+                    mode="markers",
+                    name=name,
+                    marker=marker,
+                    hovertemplate=role + " day %{x}: %{y:.3f}<extra></extra>",
+                )
             )
-        )
     fig.update_layout(
         xaxis_title="day t (counted from 1)",
         yaxis_title="temperature T_t",
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        height=380,
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-        hovermode="closest",
     )
     return fig

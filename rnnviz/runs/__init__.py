@@ -6,7 +6,7 @@ compare.py: K runs trained together (`CompareRequest`, `CompareResult`).
 
 from rnnviz.runs.compare import COMPARE_VARIES, CompareRequest, CompareResult
 from rnnviz.runs.request import REPORT_EVERY_S, SCALINGS, TrainRequest
-from rnnviz.runs.result import Progress, RunResult
+from rnnviz.runs.result import Progress, RunResult, TrainedModel
 
 __all__ = [
     "COMPARE_VARIES",
@@ -17,4 +17,5 @@ __all__ = [
     "Progress",
     "RunResult",
     "TrainRequest",
+    "TrainedModel",
 ]

@@ -58,7 +58,7 @@ class CompareRequest:
         _, X, y, scaler = first.data()
         params = [core.init_params(run.hidden_size, seed=run.seed) for run in self.runs]
         initial = [core.copy_params(p) for p in params]
-        batch = X.shape[0] if first.batch_size == 0 else first.batch_size
+        batch = X.shape[0] if first.batch_size is None else first.batch_size
         epochs = first.epochs
         started = time.perf_counter()
         due = _Throttle(REPORT_EVERY_S)

@@ -15,6 +15,7 @@ import numpy as np
 
 from rnnviz import core
 from rnnviz.runs.result import Progress, RunResult
+from rnnviz.settings import weather_kwargs
 
 SCALINGS = core.SCALINGS
 # Progress goes to the page at most this often. Each report is a round trip to the pool's manager
@@ -42,7 +43,8 @@ class TrainRequest:
 
     series : sorted (name, value) pairs of the series settings (see rnnviz.settings.SERIES)
     seq_len : window length T;  hidden_size : H;  seed : the weights' seed
-    lr, clip, epochs, batch_size, truncate : as in `core.train` (batch_size 0 = full batch)
+    lr, clip, epochs, batch_size, truncate : as in `core.train`: batch_size 1 is per-sample
+        SGD, b a mini-batch of b windows, None the full batch; truncate None is full BPTT
     scaling : "raw" (the tutorial: temperatures as they are) or "standardised" (inputs and
         targets shifted and scaled by the training series' mean and standard deviation)
     uploaded : an uploaded series (n,) as a tuple, used instead of generating one from `series`
@@ -56,21 +58,14 @@ class TrainRequest:
     lr: float = core.TUTORIAL_LR
     clip: float | None = core.TUTORIAL_CLIP
     epochs: int = core.TUTORIAL_EPOCHS
-    batch_size: int = 1
+    batch_size: int | None = 1
     truncate: int | None = None
     scaling: str = "raw"
     uploaded: tuple[float, ...] | None = None
 
     def series_kwargs(self) -> dict[str, Any]:
-        v = dict(self.series)
-        return {
-            "n": v["n"],
-            "phi": (v["phi1"], v["phi2"]),
-            "sigma": v["sigma"],
-            "start": (v["t0"], v["t1"]),
-            "seed": v["seed"],
-            "mean_level": v["mu"],
-        }
+        """The generator's settings as keyword arguments of `core.weather_series`."""
+        return weather_kwargs(dict(self.series))
 
     def data(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, core.Scaling]:
         """The series (n,), windows X (N, T), targets y (N,) and the scaler, all as trained on."""
@@ -86,7 +81,7 @@ class TrainRequest:
         _, X, y, scaler = self.data()
         params = core.init_params(self.hidden_size, seed=self.seed)
         initial = core.copy_params(params)
-        batch = X.shape[0] if self.batch_size == 0 else self.batch_size
+        batch = X.shape[0] if self.batch_size is None else self.batch_size
         started = time.perf_counter()
 
         due = _Throttle(REPORT_EVERY_S)

@@ -39,6 +39,43 @@ class RunResult:
     elapsed_s: float
     scaler: core.Scaling = field(default_factory=core.Scaling.raw)
 
+    @classmethod
+    def from_snapshot(
+        cls,
+        request: TrainRequest,
+        params: dict[str, np.ndarray],
+        total_loss: np.ndarray,
+        *,
+        elapsed_s: float,
+        stopped_early: bool = False,
+        diverged: bool = False,
+        message: str = "",
+    ) -> RunResult:
+        """The run as a progress snapshot left it: `params` after len(total_loss) epochs.
+
+        total_loss : (E,) the tutorial's total_loss per completed epoch. The initial parameters
+        are drawn again from the request's seed (the numbers the worker started from), and the
+        scaler and window count come from the request's data.
+        """
+        *_, X, _, scaler = request.data()
+        total = np.asarray(total_loss, dtype=float)
+        return cls(
+            request=request,
+            initial_params=core.init_params(request.hidden_size, seed=request.seed),
+            params=params,
+            total_loss=total,
+            mean_loss=total / X.shape[0],
+            diverged=diverged,
+            stopped_early=stopped_early,
+            message=message,
+            elapsed_s=elapsed_s,
+            scaler=scaler,
+        )
+
+    @property
+    def epochs_done(self) -> int:
+        return int(self.total_loss.shape[0])
+
     def predict(self, X: np.ndarray) -> np.ndarray:
         """Predictions in temperature units for windows X (B, T) of raw temperatures."""
         return self.scaler.unscale(core.predict(self.params, self.scaler.scale(X)))
@@ -62,3 +99,21 @@ class RunResult:
         ]:
             array.flags.writeable = False
         return self
+
+
+@dataclass(frozen=True)
+class TrainedModel:
+    """A trained model as the training page hands it to the stepper and BPTT pages.
+
+    params : the five arrays, this session's own copy (a cached result's are read-only)
+    request : the TrainRequest it was trained with (its series, T, H, scaling, ...)
+    epochs_done : epochs completed, fewer than requested when stopped or diverged
+    scaler : how it reads temperatures: raw, or (T − mean) / std of its training series
+    label : one line saying what it is, for the pages that show it
+    """
+
+    params: dict[str, np.ndarray]
+    request: TrainRequest
+    epochs_done: int
+    scaler: core.Scaling
+    label: str

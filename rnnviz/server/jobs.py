@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 import numpy as np
 
@@ -102,6 +103,22 @@ class RunCache:
             return len(self._runs), self._bytes
 
 
+class JobState(StrEnum):
+    """Where a training job is. QUEUED and RUNNING are active; the others are ends. LOST is a
+    page's word for a job the pool no longer knows (the server restarted, or forgot it)."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    STOPPED = "stopped"
+    FAILED = "failed"
+    LOST = "lost"
+
+    @property
+    def active(self) -> bool:
+        return self in (JobState.QUEUED, JobState.RUNNING)
+
+
 class PoolBusy(ValueError):
     """Too many trainings are waiting; the message says so to the student."""
 
@@ -110,14 +127,14 @@ class PoolBusy(ValueError):
 class JobView:
     """What a page sees of a job at one moment (a snapshot: it never changes afterwards).
 
-    state : "queued", "running", "done", "stopped" or "failed"
+    state : a JobState (never LOST: that is a page's word)
     position : 1-based place in the queue while queued, else 0
     epoch, epochs : progress;  total_loss : (epoch,) read-only;  params : latest, read-only
     result : the RunResult once done or stopped;  cached : it came from the cache at once
     """
 
     job_id: str
-    state: str
+    state: JobState
     position: int
     epoch: int
     epochs: int
@@ -135,7 +152,7 @@ class _Job:
     stop: object  # a manager Event, shared with the worker
     submitted: float = field(default_factory=time.monotonic)
     tickets: set[str] = field(default_factory=set)
-    state: str = "queued"
+    state: JobState = JobState.QUEUED
     future: Future | None = None
     progress: Progress | None = None
     result: RunResult | None = None
@@ -210,9 +227,9 @@ class TrainingPool:
                 return
             with self._lock:
                 job = self._jobs.get(job_id)
-                if job is None or job.state not in ("queued", "running"):
+                if job is None or not job.state.active:
                     continue
-                job.state = "running"
+                job.state = JobState.RUNNING
                 if progress is not None:
                     job.progress = progress
 
@@ -232,7 +249,7 @@ class TrainingPool:
                 self._jobs[job_id] = _Job(
                     request,
                     stop=None,
-                    state="done",
+                    state=JobState.DONE,
                     result=cached,
                     cached=True,
                     finished=time.monotonic(),
@@ -242,7 +259,7 @@ class TrainingPool:
             if job_id is not None:
                 self._jobs[job_id].tickets.add(ticket)
                 return job_id, ticket
-            waiting = sum(job.state == "queued" for job in self._jobs.values())
+            waiting = sum(job.state == JobState.QUEUED for job in self._jobs.values())
             if waiting >= self.max_waiting:
                 raise PoolBusy(
                     f"{waiting} trainings are already waiting on this server; please try again "
@@ -264,8 +281,8 @@ class TrainingPool:
             job = self._jobs.get(job_id)
             if job is None:
                 return None
-            queued = [jid for jid, j in self._jobs.items() if j.state == "queued"]
-            position = queued.index(job_id) + 1 if job.state == "queued" else 0
+            queued = [jid for jid, j in self._jobs.items() if j.state == JobState.QUEUED]
+            position = queued.index(job_id) + 1 if job.state == JobState.QUEUED else 0
             source = job.result or job.progress
             total_loss = np.array([]) if source is None else np.array(source.total_loss)
             total_loss.flags.writeable = False
@@ -297,15 +314,15 @@ class TrainingPool:
         """This session no longer wants the job; stop it if nobody else does."""
         with self._lock:
             job = self._jobs.get(job_id)
-            if job is None or job.state not in ("queued", "running"):
+            if job is None or not job.state.active:
                 return
             job.tickets.discard(ticket)
             if job.tickets:
                 return
             job.stop.set()
-            if job.state == "queued":  # never started: nothing to keep, free its place now
+            if job.state == JobState.QUEUED:  # never started: nothing to keep, free its place now
                 job.future.cancel()
-                job.state, job.finished = "stopped", time.monotonic()
+                job.state, job.finished = JobState.STOPPED, time.monotonic()
                 job.message = "Cancelled before it started."
                 self._in_flight.pop(job.request, None)
 
@@ -313,17 +330,17 @@ class TrainingPool:
     def _finish(self, job_id: str, future: Future) -> None:
         with self._lock:
             job = self._jobs.get(job_id)
-            if job is None or future.cancelled() or job.state == "stopped":
+            if job is None or future.cancelled() or job.state == JobState.STOPPED:
                 return
             self._in_flight.pop(job.request, None)
             job.finished = time.monotonic()
             try:
                 result = future.result()
             except Exception as err:  # noqa: BLE001 - reported to the page, never raised there
-                job.state, job.message = "failed", f"Training failed: {err}"
+                job.state, job.message = JobState.FAILED, f"Training failed: {err}"
                 return
             job.result = result.frozen()
-            job.state = "stopped" if result.stopped_early else "done"
+            job.state = JobState.STOPPED if result.stopped_early else JobState.DONE
             job.message = result.message
         if not result.stopped_early:
             self.cache.put(result)

@@ -9,10 +9,17 @@ Keys (all under the prefix, `rnnviz:` by default):
     rooms                  sorted set: room code -> time the teacher last touched it
     room:<CODE>            hash: token_sha256, version, page, query (JSON), touched
     room:<CODE>:followers  sorted set: follower id -> time last seen
+    room:<CODE>:students   hash: follower id -> the student's number (the class experiment)
+    room:<CODE>:runs       hash: student number -> that student's latest RoomRun as JSON
+    rooms:changed          pub/sub channel: a room's code each time it moves or closes
 Each key carries a TTL of the idle expiry, renewed when the teacher opens or publishes, so an
 abandoned room disappears from Redis by itself. Times come from Redis's own clock (one clock
 for all replicas), or from `clock` if one is given (tests move time by hand).
 Only a SHA-256 of the teacher's token is stored: reading Redis does not let anyone take over.
+
+redis-py speaks to Redis: its connection pool (thread-safe: a Streamlit server answers every
+session on its own thread), URL parsing, and `register_script`, which runs a script by its SHA1
+(EVALSHA) and loads it once when Redis does not know it yet (a restart, SCRIPT FLUSH).
 """
 
 from __future__ import annotations
@@ -21,16 +28,28 @@ import hashlib
 import json
 import logging
 import secrets
+import threading
+import time
+from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
+from urllib.parse import urlsplit
 
-from rnnviz.server.redis_client import RedisClient, RedisError, RedisReplyError
+import redis
+from redis.backoff import NoBackoff
+from redis.commands.core import Script
+from redis.exceptions import RedisError
+from redis.retry import Retry
+
 from rnnviz.server.rooms import (
     CODE_ALPHABET,
     CODE_LENGTH,
     FOLLOWER_TIMEOUT_S,
     IDLE_EXPIRY_S,
     MAX_ROOMS,
+    MAX_STUDENTS,
     RoomError,
+    RoomRun,
     RoomView,
     _check_snapshot,
     normalise_code,
@@ -40,7 +59,7 @@ log = logging.getLogger(__name__)
 
 UNAVAILABLE = "The classroom's room server (Redis) is not answering, so rooms are unavailable now."
 
-# Shared by every script. KEYS: rooms index, the room's hash, its followers.
+# Shared by every script. KEYS: rooms index, the room's hash, its followers, students, runs.
 # ARGV[1] now ('' = ask Redis), ARGV[2] idle expiry (s), ARGV[3] TTL (ms), ARGV[4] room code.
 _PRELUDE = """
 local function clock(arg)
@@ -55,7 +74,7 @@ local function live(now)
   local touched = redis.call('HGET', KEYS[2], 'touched')
   if not touched then return false end
   if now - tonumber(touched) > tonumber(ARGV[2]) then
-    redis.call('DEL', KEYS[2], KEYS[3])
+    redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[5])
     redis.call('ZREM', KEYS[1], ARGV[4])
     return false
   end
@@ -70,7 +89,7 @@ _OPEN = """
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. stamp(now - tonumber(ARGV[2])))
 if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[5]) then return 'full' end
 if redis.call('ZSCORE', KEYS[1], ARGV[4]) then return 'taken' end
-redis.call('DEL', KEYS[2], KEYS[3])
+redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[5])
 redis.call('HSET', KEYS[2], 'token_sha256', ARGV[6], 'version', '0', 'page', '', 'query', '{}',
            'touched', stamp(now))
 redis.call('ZADD', KEYS[1], stamp(now), ARGV[4])
@@ -91,6 +110,7 @@ local old = redis.call('HMGET', KEYS[2], 'page', 'query')
 if old[1] ~= ARGV[6] or old[2] ~= ARGV[7] then
   redis.call('HSET', KEYS[2], 'page', ARGV[6], 'query', ARGV[7])
   redis.call('HINCRBY', KEYS[2], 'version', 1)
+  redis.call('PUBLISH', KEYS[1] .. ':changed', ARGV[4])
 end
 return 'ok'
 """
@@ -112,47 +132,94 @@ return {'ok', room[1], room[2], room[3], redis.call('ZCARD', KEYS[3])}
 _CLOSE = """
 if not live(now) then return 'missing' end
 if redis.call('HGET', KEYS[2], 'token_sha256') ~= ARGV[5] then return 'denied' end
-redis.call('DEL', KEYS[2], KEYS[3])
+redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[5])
 redis.call('ZREM', KEYS[1], ARGV[4])
+redis.call('PUBLISH', KEYS[1] .. ':changed', ARGV[4])
 return 'ok'
 """
 
 
-class _Script:
-    """A Lua script run by its SHA1 (EVALSHA), sent in full once if Redis does not know it yet."""
+# The class experiment. A student's number, given at the first ask: ARGV[5] follower id,
+# ARGV[6] the most students a room numbers. Keys live as long as the room's hash.
+_NUMBER = """
+if not live(now) then return {'missing'} end
+local number = redis.call('HGET', KEYS[4], ARGV[5])
+if number then return {'ok', number} end
+local count = redis.call('HLEN', KEYS[4])
+if count >= tonumber(ARGV[6]) then return {'full'} end
+redis.call('HSET', KEYS[4], ARGV[5], count + 1)
+local ttl = redis.call('PTTL', KEYS[2])
+if ttl > 0 then redis.call('PEXPIRE', KEYS[4], ttl) end
+return {'ok', tostring(count + 1)}
+"""
 
-    def __init__(self, body: str):
-        self.text = _PRELUDE + body
-        self.sha = hashlib.sha1(self.text.encode()).hexdigest()
+# ARGV[5] the student's number, ARGV[6] their latest run as JSON.
+_REPORT = """
+if not live(now) then return 'missing' end
+redis.call('HSET', KEYS[5], ARGV[5], ARGV[6])
+local ttl = redis.call('PTTL', KEYS[2])
+if ttl > 0 then redis.call('PEXPIRE', KEYS[5], ttl) end
+return 'ok'
+"""
 
-    def __call__(self, client: RedisClient, keys: tuple[str, ...], args: tuple) -> object:
-        try:
-            return client.execute("EVALSHA", self.sha, len(keys), *keys, *args)
-        except RedisReplyError as err:
-            if not str(err).startswith("NOSCRIPT"):
-                raise
-            return client.execute("EVAL", self.text, len(keys), *keys, *args)
+_RUNS = """
+if not live(now) then return {'missing'} end
+return {'ok', redis.call('HVALS', KEYS[5])}
+"""
 
 
 def _sha256(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def connect(url: str, timeout_s: float = 5.0) -> redis.Redis:
+    """A client for the Redis at `url`; it connects on its first command, not here.
+
+    url : redis://[[user]:password@]host[:port][/db] (or rediss://, unix://), as redis-py reads it
+    timeout_s : seconds to wait for a connection or a reply before RedisError
+    RoomError, with a sentence, if `url` is not a Redis address.
+    """
+    try:
+        client = redis.Redis.from_url(
+            url,
+            decode_responses=True,  # the scripts' replies are text: 'ok', a version, JSON
+            socket_timeout=timeout_s,
+            socket_connect_timeout=timeout_s,
+            # No retries: a Redis that does not answer costs a click one timeout, not one per
+            # try (5 s, against 10 s with one retry; measured with a socket that never answers).
+            # A pooled connection that Redis dropped (a restart) is still replaced: the pool
+            # checks each one before lending it (300 of 300 views after CLIENT KILL succeeded).
+            retry=Retry(NoBackoff(), 0),
+        )
+    except ValueError as err:
+        raise RoomError(_not_an_address(str(err))) from err
+    # redis-py reads a database that is not a number (redis://host/zero) as database 0: say so.
+    parts = urlsplit(url)
+    database = parts.path.strip("/")
+    if parts.scheme != "unix" and database and "db" not in client.connection_pool.connection_kwargs:
+        raise RoomError(_not_an_address(f"the database '{database}' is not a number"))
+    return client
+
+
+def _not_an_address(reason: str) -> str:
+    # The URL itself is not repeated: it may hold a password, and this sentence reaches pages.
+    return (
+        "Rooms are set up to live in Redis, but RNNVIZ_ROOMS_REDIS is not a Redis address "
+        f"like redis://127.0.0.1:6379/0 ({reason})."
+    )
+
+
 class RedisRooms:
     """Rooms in one Redis database, shared by every server process that points at it.
 
-    client : RedisClient (connections are made on first use, so a server starts without Redis)
+    client : redis.Redis with decode_responses=True, e.g. from connect() (connections are made
+        on first use, so a server starts without Redis)
     clock : None to use Redis's clock (seconds), or a callable for tests
     """
 
-    _open_script = _Script(_OPEN)
-    _publish_script = _Script(_PUBLISH)
-    _view_script = _Script(_VIEW)
-    _close_script = _Script(_CLOSE)
-
     def __init__(
         self,
-        client: RedisClient,
+        client: redis.Redis,
         max_rooms: int = MAX_ROOMS,
         idle_expiry_s: float = IDLE_EXPIRY_S,
         clock: Callable[[], float] | None = None,
@@ -160,14 +227,26 @@ class RedisRooms:
     ):
         self.client, self.max_rooms, self.idle_expiry_s = client, max_rooms, idle_expiry_s
         self._clock, self.prefix = clock, prefix
+        # Registering sends nothing: each script's SHA1 is computed here, its text sent to Redis
+        # only when EVALSHA answers NOSCRIPT.
+        self._open_script = client.register_script(_PRELUDE + _OPEN)
+        self._publish_script = client.register_script(_PRELUDE + _PUBLISH)
+        self._view_script = client.register_script(_PRELUDE + _VIEW)
+        self._close_script = client.register_script(_PRELUDE + _CLOSE)
+        self._number_script = client.register_script(_PRELUDE + _NUMBER)
+        self._report_script = client.register_script(_PRELUDE + _REPORT)
+        self._runs_script = client.register_script(_PRELUDE + _RUNS)
+        # Waiting followers: one subscriber thread per server process counts the moves it hears
+        # of, by room, and wakes the followers waiting on that room.
+        self._moves: Counter[str] = Counter()
+        self._changed = threading.Condition()
+        self._listener: object | None = None
 
     @classmethod
-    def from_url(cls, url: str, **kwargs) -> RedisRooms:
-        """Rooms in the Redis at `url`, e.g. redis://127.0.0.1:6379/0 (RNNVIZ_ROOMS_REDIS)."""
-        try:
-            return cls(RedisClient(url), **kwargs)
-        except ValueError as err:
-            raise RoomError(f"Rooms are set up to live in Redis, but {err}") from err
+    def from_url(cls, url: str, timeout_s: float = 5.0, **kwargs) -> RedisRooms:
+        """Rooms in the Redis at `url`, e.g. redis://127.0.0.1:6379/0 (RNNVIZ_ROOMS_REDIS);
+        RoomError if `url` is not a Redis address. Nothing is sent to Redis yet."""
+        return cls(connect(url, timeout_s), **kwargs)
 
     def open(self) -> tuple[str, str]:
         """A new room: (code for students, secret token for the teacher)."""
@@ -210,7 +289,7 @@ class RedisRooms:
         """Best effort: a follower who cannot be removed stops counting after FOLLOWER_TIMEOUT_S."""
         try:
             key = self._keys(normalise_code(code))[2]
-            self.client.execute("ZREM", key, follower)
+            self.client.zrem(key, follower)
         except (RoomError, RedisError) as err:
             log.info("leaving room %r: %s", code, err)
 
@@ -218,18 +297,84 @@ class RedisRooms:
         outcome = self._run(self._close_script, normalise_code(code), _sha256(token))
         self._raise_for(outcome, code, "close")
 
-    def _keys(self, code: str) -> tuple[str, str, str]:
-        room = f"{self.prefix}room:{code}"
-        return f"{self.prefix}rooms", room, f"{room}:followers"
+    def changes(self, code: str) -> int:
+        """How many moves of room `code` this process has heard of (from Redis's pub/sub)."""
+        self._listen()
+        with self._changed:
+            return self._moves[code]
 
-    def _run(self, script: _Script, code: str, *args) -> object:
+    def wait_for_change(self, code: str, since: int, timeout: float) -> bool:
+        """Block until this process hears that room `code` moved or closed after `changes(code)`
+        was `since` (True), or `timeout` seconds pass (False). Without Redis, only the timeout:
+        the follower's next look at the room then finds the news."""
+        self._listen()
+        with self._changed:
+            return self._changed.wait_for(lambda: self._moves[code] != since, timeout)
+
+    def _listen(self) -> None:
+        """Subscribe to the rooms' change channel once, in a daemon thread (redis-py's
+        `run_in_thread`); it reconnects after Redis comes back, logging what went wrong."""
+        if self._listener is not None:
+            return
+        with self._changed:
+            if self._listener is not None:
+                return
+            pubsub = self.client.pubsub(ignore_subscribe_messages=True)
+            try:
+                pubsub.subscribe(**{f"{self._keys('')[0]}:changed": self._heard})
+                self._listener = pubsub.run_in_thread(
+                    sleep_time=1.0, daemon=True, exception_handler=self._listener_failed
+                )
+            except RedisError as err:
+                log.warning("rooms in Redis: cannot listen for changes: %s", err)
+
+    def _heard(self, message: dict) -> None:
+        with self._changed:
+            self._moves[str(message["data"])] += 1
+            self._changed.notify_all()
+
+    def _listener_failed(self, error: BaseException, pubsub, thread) -> None:
+        # redis-py calls this from the listener thread; waiting followers fall back to their
+        # timeout until the connection is back (pubsub reconnects and resubscribes by itself).
+        log.warning("rooms in Redis: change listener: %s", error)
+        time.sleep(1.0)  # no busy loop while Redis is away
+
+    def student_number(self, code: str, follower: str) -> int:
+        """`follower`'s number in room `code`, given at the first ask (1, 2, ...)."""
+        reply = self._run(self._number_script, normalise_code(code), follower, MAX_STUDENTS)
+        self._raise_for(reply[0], code, "view")
+        if reply[0] == "full":
+            raise RoomError("This room has as many students as it can number.")
+        return int(reply[1])
+
+    def report_run(self, code: str, follower: str, run: RoomRun) -> None:
+        """`follower`'s latest training (replacing the one before) under their number."""
+        number = self.student_number(code, follower)
+        outcome = self._run(
+            self._report_script,
+            normalise_code(code),
+            number,
+            replace(run, student=number).to_json(),
+        )
+        self._raise_for(outcome, code, "view")
+
+    def runs(self, code: str) -> list[RoomRun]:
+        """Every student's latest training, by student number."""
+        reply = self._run(self._runs_script, normalise_code(code))
+        self._raise_for(reply[0], code, "view")
+        return sorted((RoomRun.from_json(text) for text in reply[1]), key=lambda r: r.student)
+
+    def _keys(self, code: str) -> tuple[str, ...]:
+        room = f"{self.prefix}room:{code}"
+        index = f"{self.prefix}rooms"
+        return index, room, f"{room}:followers", f"{room}:students", f"{room}:runs"
+
+    def _run(self, script: Script, code: str, *args) -> object:
         now = "" if self._clock is None else repr(float(self._clock()))
         ttl_ms = max(1, round(self.idle_expiry_s * 1000))
         try:
-            return script(
-                self.client, self._keys(code), (now, self.idle_expiry_s, ttl_ms, code, *args)
-            )
-        except RedisError as err:
+            return script(self._keys(code), (now, self.idle_expiry_s, ttl_ms, code, *args))
+        except RedisError as err:  # no answer, a refused password, a full memory: one sentence
             log.warning("rooms in Redis: %s", err)
             raise RoomError(UNAVAILABLE) from err
 

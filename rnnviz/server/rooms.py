@@ -1,9 +1,11 @@
 """Classroom rooms: a teacher publishes what is on the projector, students follow. No streamlit.
 
 A room holds only settings: the page and its URL query (the same text a shared link carries),
-never a user's model or data. Rooms are bounded in number, expire when idle, and every change
-goes through one lock (in-process) or single Redis commands (across replicas), so no session can
-change another's room except the teacher holding its secret token.
+never a user's model or data; and, for the class's shared experiment, each student's latest
+training as settings and scores under an anonymous number (`RoomRun`). Rooms are bounded in
+number, expire when idle, and every change goes through one lock (in-process) or one Redis
+script (across replicas), so no session can change another's room except the teacher holding
+its secret token.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import json
 import secrets
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Protocol
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read from the back row
@@ -21,6 +23,7 @@ MAX_ROOMS = 50
 IDLE_EXPIRY_S = 3 * 3600.0
 FOLLOWER_TIMEOUT_S = 15.0  # a follower not seen for this long no longer counts as joined
 MAX_QUERY_CHARS = 4000
+MAX_STUDENTS = 200  # numbered students (and so reported runs) per room
 
 
 class RoomError(ValueError):
@@ -42,12 +45,55 @@ class RoomView:
     followers: int
 
 
+@dataclass(frozen=True)
+class RoomRun:
+    """One student's latest training, as the class experiment shows it: settings and scores,
+    never the model or the series.
+
+    student : the student's number in the room (1, 2, ...), not a name
+    lr, seed, hidden_size, epochs : the run's settings;  epoch : epochs done so far
+    state : "training", "finished", "stopped" or "diverged"
+    loss : the mean training loss per window in the last epoch (°C²), None before the first
+    fresh_mse : the error on fresh data from the same process (°C²), once finished; None
+        before that, or for a series without fresh data
+    """
+
+    student: int
+    lr: float
+    seed: int
+    hidden_size: int
+    epochs: int
+    epoch: int
+    state: str
+    loss: float | None = None
+    fresh_mse: float | None = None
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> RoomRun:
+        return cls(**json.loads(text))
+
+
 class RoomStore(Protocol):
     def open(self) -> tuple[str, str]: ...
     def publish(self, code: str, token: str, page: str, query: dict[str, str]) -> None: ...
     def view(self, code: str, follower: str | None = None) -> RoomView: ...
     def leave(self, code: str, follower: str) -> None: ...
     def close(self, code: str, token: str) -> None: ...
+
+    # A follower waits for the teacher's next move instead of asking again and again: read
+    # `changes(code)` before looking at the room, then `wait_for_change(code, that, timeout)`
+    # returns True as soon as the room changed since (or closed), False after `timeout` s.
+    def changes(self, code: str) -> int: ...
+    def wait_for_change(self, code: str, since: int, timeout: float) -> bool: ...
+
+    # The class experiment: each student who joined has a number; their trainings are reported
+    # (the latest replaces the earlier) and the teacher's screen draws them all.
+    def student_number(self, code: str, follower: str) -> int: ...
+    def report_run(self, code: str, follower: str, run: RoomRun) -> None: ...
+    def runs(self, code: str) -> list[RoomRun]: ...
 
 
 def normalise_code(code: str) -> str:
@@ -73,6 +119,8 @@ class _Room:
     query: dict[str, str] = field(default_factory=dict)
     touched: float = field(default_factory=time.monotonic)
     followers: dict[str, float] = field(default_factory=dict)
+    students: dict[str, int] = field(default_factory=dict)  # follower id -> number
+    runs: dict[int, RoomRun] = field(default_factory=dict)  # number -> latest run
 
 
 class InMemoryRooms:
@@ -84,6 +132,7 @@ class InMemoryRooms:
         self.max_rooms, self.idle_expiry_s, self._clock = max_rooms, idle_expiry_s, clock
         self._rooms: dict[str, _Room] = {}
         self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)  # notified when any room moves or closes
 
     def open(self) -> tuple[str, str]:
         """A new room: (code for students, secret token for the teacher)."""
@@ -110,6 +159,7 @@ class InMemoryRooms:
             if (room.page, room.query) != (page, query):
                 room.page, room.query = page, query
                 room.version += 1
+                self._changed.notify_all()
 
     def view(self, code: str, follower: str | None = None) -> RoomView:
         """The room now; a `follower` id marks that student as present."""
@@ -134,6 +184,44 @@ class InMemoryRooms:
             if not secrets.compare_digest(room.token, token):
                 raise RoomError("Only the teacher who opened this room can close it.")
             del self._rooms[code]
+            self._changed.notify_all()
+
+    def changes(self, code: str) -> int:
+        """How often room `code` has moved: its version (-1 once it is gone)."""
+        with self._lock:
+            return self._version(code)
+
+    def wait_for_change(self, code: str, since: int, timeout: float) -> bool:
+        """Block until room `code` has moved since `changes(code)` was `since`, or has closed
+        (True), or `timeout` seconds have passed (False)."""
+        with self._changed:
+            return self._changed.wait_for(lambda: self._version(code) != since, timeout)
+
+    def student_number(self, code: str, follower: str) -> int:
+        """`follower`'s number in room `code`, given at the first ask (1, 2, ...)."""
+        with self._lock:
+            room = self._room(code)
+            if follower not in room.students:
+                if len(room.students) >= MAX_STUDENTS:
+                    raise RoomError("This room has as many students as it can number.")
+                room.students[follower] = len(room.students) + 1
+            return room.students[follower]
+
+    def report_run(self, code: str, follower: str, run: RoomRun) -> None:
+        """`follower`'s latest training (replacing the one before) under their number."""
+        number = self.student_number(code, follower)
+        with self._lock:
+            self._room(code).runs[number] = replace(run, student=number)
+
+    def runs(self, code: str) -> list[RoomRun]:
+        """Every student's latest training, by student number."""
+        with self._lock:
+            room = self._room(code)
+            return [room.runs[number] for number in sorted(room.runs)]
+
+    def _version(self, code: str) -> int:
+        room = self._rooms.get(code)
+        return -1 if room is None else room.version
 
     def _room(self, code: str) -> _Room:
         self._expire()

@@ -11,7 +11,7 @@ from rnnviz.settings.lessons import (
     SCALAR_PARAM_HELP,
     STEPPER,
 )
-from rnnviz.settings.series import SEQ_LEN, SERIES, WINDOW
+from rnnviz.settings.series import SEQ_LEN, SERIES, WINDOW, weather_kwargs
 from rnnviz.settings.setting import Setting, from_query, to_query
 from rnnviz.settings.training import (
     COMPARE_LR_DEFAULTS,
@@ -22,11 +22,14 @@ from rnnviz.settings.training import (
     UPDATE_MODES,
 )
 
-# Every URL-bound setting of every page.
+# Every URL-bound setting of every page, and the one map from a name to its setting.
 ALL: tuple[Setting, ...] = (*SERIES, WINDOW, *MODEL, *STEPPER, *BPTT, *GRADIENT_PANELS, *TRAINING)
+BY_NAME: dict[str, Setting] = {setting.name: setting for setting in ALL}
+assert len(BY_NAME) == len(ALL), "two settings share a URL name"
 
 __all__ = [
     "ALL",
+    "BY_NAME",
     "BPTT",
     "COMPARE_LR_DEFAULTS",
     "GRADIENT_PANELS",
@@ -45,4 +48,5 @@ __all__ = [
     "Setting",
     "from_query",
     "to_query",
+    "weather_kwargs",
 ]

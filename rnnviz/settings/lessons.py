@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from rnnviz import core
 from rnnviz.settings.series import SEQ_LEN
 from rnnviz.settings.setting import Setting
 
-# --- Per-page settings: each page's owner edits only its own tuple ----------------------------
 # The model the stepper and BPTT pages look at (rnnviz/ui/model.py). The five scalar parameters
 # are overrides: they count only while `edited` is on, so a link carries hand-edited values exactly
 # and an unedited model is known by its seed alone.
@@ -36,6 +36,7 @@ MODEL: tuple[Setting, ...] = (
         16,
         "H, hidden units",
         "How many hidden units the vectorized RNN has (the tutorial's has 20; 16 at most here).",
+        step=1,
     ),
     Setting(
         "model_seed",
@@ -46,6 +47,7 @@ MODEL: tuple[Setting, ...] = (
         "Initialisation seed",
         "The tutorial's random start, weights randn·0.01 and biases randn, drawn from this seed: "
         "the same seed gives every student the same model.",
+        step=1,
     ),
     Setting(
         "edited",
@@ -56,7 +58,7 @@ MODEL: tuple[Setting, ...] = (
         "the link.",
     ),
     *(
-        Setting(name, 0.0, float, -100.0, 100.0, name, f"{name}, {text}")
+        Setting(name, 0.0, float, -100.0, 100.0, name, f"{name}, {text}", step=0.01)
         for name, text in SCALAR_PARAM_HELP.items()
     ),
 )
@@ -102,6 +104,7 @@ GRADIENT_PANELS: tuple[Setting, ...] = (  # rnnviz/ui/bptt_panels.py (vanishing,
         "T, sequence length",
         "How many days the long sequence has: BPTT walks back through all of them, from h_T to "
         "h_1. The sequence is new, generated from the weather page's AR(2) settings and seed.",
+        step=1,
     ),
     Setting(
         "vg_scale",
@@ -112,16 +115,18 @@ GRADIENT_PANELS: tuple[Setting, ...] = (  # rnnviz/ui/bptt_panels.py (vanishing,
         "W_hh (its spectral radius ρ for H > 1)",
         "How strongly yesterday's memory h_(t−1) feeds into a_t. For the scalar RNN this is W_hh "
         "itself; for H > 1 the model's W_hh is rescaled so its largest |eigenvalue| is this.",
+        step=0.05,
     ),
     Setting(
         "sgd_lr",
-        1e-4,
+        core.TUTORIAL_LR,
         float,
         1e-7,
         1.0,
         "η, learning rate",
         "How far one step moves each parameter against its gradient: θ ← θ − η·∇θ. The "
         "tutorial's is 0.0001.",
+        step=1e-4,
     ),
     Setting(
         "sgd_clip_on",
@@ -132,11 +137,12 @@ GRADIENT_PANELS: tuple[Setting, ...] = (  # rnnviz/ui/bptt_panels.py (vanishing,
     ),
     Setting(
         "sgd_clip",
-        1.0,
+        core.TUTORIAL_CLIP,
         float,
         0.01,
         100.0,
         "Clipping value",
         "Each gradient entry is forced into [−value, value]; the tutorial's clip_value is 1.0.",
+        step=0.5,
     ),
 )

@@ -2,63 +2,74 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from rnnviz import core
 from rnnviz.settings.setting import Setting
 
-# --- The series (weather page) -----------------------------------------------------------------
+SEQ_LEN = core.TUTORIAL_SEQ_LEN  # the window length of the weather, stepper and BPTT pages
+
 SERIES = (
     Setting(
         "phi1",
-        0.7,
+        core.TUTORIAL_PHI[0],
         float,
         -2.0,
         2.0,
         "φ1, weight of yesterday",
         "How much of yesterday's temperature carries into today (the tutorial's 0.7).",
+        step=0.05,
     ),
     Setting(
         "phi2",
-        0.2,
+        core.TUTORIAL_PHI[1],
         float,
         -1.0,
         1.0,
         "φ2, weight of the day before",
         "How much of the day before yesterday carries into today (the tutorial's 0.2).",
+        step=0.05,
     ),
     Setting(
         "sigma",
-        0.5,
+        core.TUTORIAL_SIGMA,
         float,
         0.0,
         5.0,
         "σ, noise standard deviation",
         "The size of each day's random surprise: N(0, σ) with σ = 0.5 in the tutorial.",
+        step=0.05,
     ),
     Setting(
         "n",
-        100,
+        core.TUTORIAL_N,
         int,
         8,
         2000,
         "n, number of days",
         "How many days to generate; the tutorial uses 100.",
+        step=10,
     ),
     Setting(
         "t0",
-        20.0,
+        core.TUTORIAL_START[0],
         float,
         -50.0,
         50.0,
         "T_0, first start value",
         "The temperature on the first seed day (the tutorial's 20).",
+        step=1.0,
     ),
     Setting(
         "t1",
-        21.0,
+        core.TUTORIAL_START[1],
         float,
         -50.0,
         50.0,
         "T_1, second start value",
         "The temperature on the second seed day (the tutorial's 21).",
+        step=1.0,
     ),
     Setting(
         "seed",
@@ -68,6 +79,7 @@ SERIES = (
         2**31 - 1,
         "Noise seed",
         "The same seed gives every student exactly the same series.",
+        step=1,
     ),
     Setting(
         "mu",
@@ -79,6 +91,7 @@ SERIES = (
         "The level the series settles around. The tutorial has none (μ = 0), so its series "
         "decays from 20 towards 0; set, say, 15 for a series that hovers at a realistic "
         "temperature.",
+        step=1.0,
     ),
 )
 
@@ -92,4 +105,15 @@ WINDOW = Setting(
     "Which 5-day window to highlight: days w … w+4 are the input, day w+5 the target.",
 )
 
-SEQ_LEN = 5  # the tutorial's window length; the training page will make it a setting
+
+def weather_kwargs(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The series settings (by their names in SERIES) as keyword arguments of
+    `core.weather_series`; the one place where the two spellings meet."""
+    return {
+        "n": values["n"],
+        "phi": (values["phi1"], values["phi2"]),
+        "sigma": values["sigma"],
+        "start": (values["t0"], values["t1"]),
+        "seed": values["seed"],
+        "mean_level": values["mu"],
+    }

@@ -12,13 +12,18 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+# How a URL spells None, for settings where None means "all of it" (full BPTT): links shared
+# before None existed wrote 0 for it, and keep working.
+NONE_IN_URL = "0"
+
 
 @dataclass(frozen=True)
 class Setting:
     """One setting: `name` is its URL key and session-state suffix.
 
     kind : int, float, bool or str;  lo, hi : inclusive bounds (numbers only)
-    choices : the allowed values of a str setting
+    step : the widget's step (numbers only);  choices : the allowed values of a str setting
+    none_means : for a setting that may be None, what None means ("full BPTT"); "" if it may not
     label : the widget's label;  help : one sentence for a beginner
     """
 
@@ -30,9 +35,22 @@ class Setting:
     label: str = ""
     help: str = ""
     choices: tuple[str, ...] = ()
+    step: float | None = None
+    none_means: str = ""
+
+    def widget_args(self) -> dict[str, Any]:
+        """The bounds and step of a slider or number input for this setting, in its kind."""
+        if self.kind not in (int, float) or self.lo is None or self.hi is None:
+            return {}
+        args = {"min_value": self.kind(self.lo), "max_value": self.kind(self.hi)}
+        if self.step is not None:
+            args["step"] = self.kind(self.step)
+        return args
 
     def parse(self, raw: Any) -> Any:
         """`raw` (a URL string or a widget value) as a valid value, or ValueError."""
+        if self.none_means and (raw is None or str(raw).strip() == NONE_IN_URL):
+            return None
         if self.kind is str:
             if str(raw) not in self.choices:
                 allowed = ", ".join(self.choices)
@@ -64,6 +82,8 @@ class Setting:
 
     def format(self, value: Any) -> str:
         """The URL spelling of `value`; floats use repr so they round-trip exactly."""
+        if value is None and self.none_means:
+            return NONE_IN_URL
         if self.kind is bool:
             return "1" if value else "0"
         if self.kind is int:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from rnnviz import core
 from rnnviz.settings.setting import Setting
 
 UPDATE_MODES = ("per-sample", "mini-batch", "full batch")
-SCALINGS = ("raw", "standardised")
+SCALINGS = core.SCALINGS  # ("raw", "standardised")
 # The learning-rate slider's log grid; a link may hold any value in between (it is added).
 LR_GRID = (1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 1e-1)
 MAX_COMPARE = 4  # runs compared side by side, trained together as one computation
@@ -13,16 +14,17 @@ COMPARE_LR_DEFAULTS = (1e-4, 1e-3, 1e-2, 1e-1)
 TRAINING: tuple[Setting, ...] = (
     Setting(
         "hidden",
-        20,
+        core.TUTORIAL_HIDDEN_SIZE,
         int,
         1,
         64,
         "H, hidden units",
         "How many numbers the hidden state h_t holds: the RNN's memory. The tutorial uses 20.",
+        step=1,
     ),
     Setting(
         "lr",
-        1e-4,
+        core.TUTORIAL_LR,
         float,
         1e-5,
         1e-1,
@@ -32,12 +34,13 @@ TRAINING: tuple[Setting, ...] = (
     ),
     Setting(
         "epochs",
-        2500,
+        core.TUTORIAL_EPOCHS,
         int,
         1,
         10_000,
         "Epochs",
         "How many times training walks through all the windows; the tutorial does 2500.",
+        step=100,
     ),
     Setting(
         "clip_on",
@@ -49,16 +52,17 @@ TRAINING: tuple[Setting, ...] = (
     ),
     Setting(
         "clip",
-        1.0,
+        core.TUTORIAL_CLIP,
         float,
         0.01,
         100.0,
         "c, clipping value",
         "The bound of the clipping; the tutorial's clip_value is 1.0.",
+        step=0.5,
     ),
     Setting(
         "seq",
-        5,
+        core.TUTORIAL_SEQ_LEN,
         int,
         1,
         30,
@@ -74,6 +78,7 @@ TRAINING: tuple[Setting, ...] = (
         "Weight seed",
         "The seed of the random start, weights randn·0.01 and biases randn: the same seed gives "
         "everyone the same training run.",
+        step=1,
     ),
     Setting(
         "update",
@@ -92,6 +97,7 @@ TRAINING: tuple[Setting, ...] = (
         1000,
         "Batch size",
         "How many windows share one update in mini-batch mode.",
+        step=1,
     ),
     Setting(
         "scaling",
@@ -104,13 +110,14 @@ TRAINING: tuple[Setting, ...] = (
     ),
     Setting(
         "k",
-        0,
+        None,
         int,
-        0,
+        1,
         30,
         "k, truncated BPTT depth",
         "How many steps back from the last day the gradient is carried; full BPTT (the "
         "tutorial's) carries it through all T steps.",
+        none_means="full BPTT",
     ),
     Setting(
         "look",

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-MINUS = "−"  # U+2212: a real minus sign, as in the tutorial's typeset equations
+from rnnviz.text.numbers import num, term
+
 UNITS_SHOWN = 3  # for H > 1, how many hidden units a ledger line spells out
 
 
@@ -35,28 +36,7 @@ class LedgerLine:
     exact: dict[str, float | list[float]] = field(default_factory=dict)
 
 
-# --- Numbers ----------------------------------------------------------------------------------
-def num(value: float) -> str:
-    """`value` to 4 significant digits, with a real minus sign: 0.512 -> '0.5120', -38.3 ->
-    '−38.30'; exact zero is '0' (h_0 is zero by definition, not by rounding)."""
-    value = float(value)
-    if value == 0.0:
-        return "0"
-    text = f"{value:#.4g}"
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        text = f"{mantissa.rstrip('.')}e{int(exponent)}"
-    else:
-        text = text.rstrip(".")  # '1235.' -> '1235'
-    return text.replace("-", MINUS)
-
-
-def term(value: float) -> str:
-    """`num(value)` as an operand: negatives in parentheses, so '+ (−0.0071)', never '+ −0.0071'."""
-    text = num(value)
-    return f"({text})" if text.startswith(MINUS) else text
-
-
+# --- Numbers --------------------------------------------------------------------------------------
 def vec(values, shown: int = UNITS_SHOWN) -> str:
     """A vector's first `shown` entries: '[0.5974, −0.1230, 0.3000, … 8 units]'."""
     values = np.asarray(values, dtype=float).ravel()

@@ -22,9 +22,8 @@ from rnnviz.core import memory
 from rnnviz.figures.clipping import clipping_figure, update_table
 from rnnviz.figures.gradcheck import gradcheck_entries, gradcheck_figure, gradcheck_summary
 from rnnviz.figures.memory import gradient_memory_figure
-from rnnviz.ui import layout, series, state
+from rnnviz.ui import layout, state
 
-SETTINGS = {s.name: s for s in schema.GRADIENT_PANELS}
 # Session-state key: (loss before, loss after) of the SGD step just applied, or why it could not
 # be applied (a str); shown once.
 LAST_STEP = "bptt_panels:last_step"
@@ -51,7 +50,7 @@ def long_window(length: int, values: dict[str, Any]) -> tuple[np.ndarray, float]
 
     The session's series may be too short for a 100-day window, so the panel makes its own.
     """
-    kwargs = series.series_kwargs(values)
+    kwargs = schema.weather_kwargs(values)
     kwargs.pop("n")
     return _long_window(length, **kwargs)
 
@@ -69,9 +68,9 @@ def vanishing_panel(params: dict) -> None:
     )
     left, right = st.columns(2)
     with left:
-        state.bound_widget(SETTINGS["vg_len"], st.slider, min_value=2, max_value=100, step=1)
+        state.bound_widget(schema.BY_NAME["vg_len"], st.slider)
     with right:
-        state.bound_widget(SETTINGS["vg_scale"], st.slider, min_value=0.0, max_value=4.0, step=0.05)
+        state.bound_widget(schema.BY_NAME["vg_scale"], st.slider)
     values = state.values()
     try:
         x, target = long_window(values["vg_len"], values)
@@ -217,25 +216,13 @@ def clipping_panel(
     )
     lr_col, on_col, clip_col = st.columns(3)
     with lr_col:
-        state.bound_widget(
-            SETTINGS["sgd_lr"],
-            st.number_input,
-            min_value=SETTINGS["sgd_lr"].lo,
-            max_value=SETTINGS["sgd_lr"].hi,
-            step=1e-4,
-            format="%.2e",
-        )
+        state.bound_widget(schema.BY_NAME["sgd_lr"], st.number_input, format="%.2e")
     with on_col:
-        state.bound_widget(SETTINGS["sgd_clip_on"], st.toggle)
+        state.bound_widget(schema.BY_NAME["sgd_clip_on"], st.toggle)
     values = state.values()
     with clip_col:
         state.bound_widget(
-            SETTINGS["sgd_clip"],
-            st.number_input,
-            min_value=SETTINGS["sgd_clip"].lo,
-            max_value=SETTINGS["sgd_clip"].hi,
-            step=0.5,
-            disabled=not values["sgd_clip_on"],
+            schema.BY_NAME["sgd_clip"], st.number_input, disabled=not values["sgd_clip_on"]
         )
     lr = values["sgd_lr"]
     clip = values["sgd_clip"] if values["sgd_clip_on"] else None

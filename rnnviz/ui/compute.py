@@ -35,5 +35,5 @@ def series_items(values: dict[str, Any] | None = None) -> tuple[tuple[str, Any],
 def request_for(**training: Any) -> TrainRequest:
     """A TrainRequest on the session's series (uploaded or generated) with these settings."""
     own = st.session_state.get(state.UPLOADED_SERIES)
-    uploaded = None if own is None else tuple(float(v) for v in own["values"])
+    uploaded = None if own is None else tuple(float(v) for v in own.values)
     return TrainRequest(series=series_items(), uploaded=uploaded, **training)

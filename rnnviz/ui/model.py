@@ -16,14 +16,15 @@ import streamlit as st
 
 from rnnviz import core
 from rnnviz import settings as schema
+from rnnviz.runs import TrainedModel
 from rnnviz.text import ledger
 from rnnviz.ui import series, state
 
-# Session-state key, named once: SGD steps applied (on the BPTT page) to a vectorized or trained
-# model, which no link can carry. A dict: "base" (which model they apply to), "params", "steps".
+# Session-state key, named once: an `AppliedSteps`, the SGD steps applied (on the BPTT page) to a
+# vectorized or trained model, which no link can carry.
 APPLIED = "model_applied"
 
-BY_NAME = {s.name: s for s in (*schema.MODEL, *schema.STEPPER, *schema.BPTT)}
+BY_NAME = schema.BY_NAME
 SCALAR_NAMES = tuple(schema.SCALAR_PARAM_HELP)  # W_xh, W_hh, b_h, W_hy, b_y
 SOURCE_LABELS = {
     "scalar": "Scalar RNN (H = 1)",
@@ -70,6 +71,20 @@ class Example:
 
 
 @dataclass(frozen=True)
+class AppliedSteps:
+    """SGD steps applied on the BPTT page to a vectorized or trained model.
+
+    base : which model they were applied to: the vectorized one by its settings (a tuple), the
+        trained one by the very TrainedModel the training page stored (retraining stores another)
+    params : the five arrays after the steps;  steps : how many
+    """
+
+    base: Any
+    params: core.Params
+    steps: int
+
+
+@dataclass(frozen=True)
 class Pass:
     """The forward and backward pass of one window: trace (core.Trace, B = 1) and result
     (core.BPTTResult of the loss (y − target)²)."""
@@ -99,16 +114,15 @@ def _base(values: dict[str, Any]) -> Any:
     the training page stored (retraining stores a new one)."""
     if values["model"] == "vector":
         return ("vector", values["model_h"], values["model_seed"])
-    trained = st.session_state.get(state.TRAINED_MODEL)
-    return trained["params"] if trained else None
+    return st.session_state.get(state.TRAINED_MODEL)
 
 
-def _applied(values: dict[str, Any]) -> dict | None:
+def _applied(values: dict[str, Any]) -> AppliedSteps | None:
     applied = st.session_state.get(APPLIED)
-    if not applied:
+    if applied is None:
         return None
     base = _base(values)
-    same = applied["base"] == base if values["model"] == "vector" else applied["base"] is base
+    same = applied.base == base if values["model"] == "vector" else applied.base is base
     return applied if same else None
 
 
@@ -127,18 +141,18 @@ def current_model() -> Model:
         how = "edited by hand or by SGD steps" if v["edited"] else f"seed {v['model_seed']}"
         return Model(scalar_params(v), "scalar", f"the scalar RNN (H = 1, {how})", notice)
     applied = _applied(v)
-    suffix = f", after {applied['steps']} SGD step(s) on this page" if applied else ""
+    suffix = f", after {applied.steps} SGD step(s) on this page" if applied else ""
     if source == "vector":
         params = (
-            core.copy_params(applied["params"])
+            core.copy_params(applied.params)
             if applied
             else core.init_params(v["model_h"], v["model_seed"])
         )
         label = f"the vectorized RNN (H = {v['model_h']}, seed {v['model_seed']}{suffix})"
         return Model(params, "vector", label)
-    params = applied["params"] if applied else trained["params"]
+    params = applied.params if applied else trained.params
     return Model(
-        core.copy_params(params), "trained", f"{trained['label']}{suffix}", _trained_notice()
+        core.copy_params(params), "trained", f"{trained.label}{suffix}", _trained_notice(trained)
     )
 
 
@@ -146,25 +160,21 @@ def _trained_scaling() -> core.Scaling:
     """How the trained model (if it is the one shown) reads temperatures: raw, or standardised
     with its training series' mean and std, as it was trained."""
     trained = st.session_state.get(state.TRAINED_MODEL)
-    if state.values()["model"] != "trained" or not trained:
+    if state.values()["model"] != "trained" or trained is None:
         return core.Scaling.raw()
-    used = trained["settings"]
-    if used.get("scaling") != "standardised":
-        return core.Scaling.raw()
-    return core.Scaling(used["scale_mean"], used["scale_std"])
+    return trained.scaler
 
 
-def _trained_notice() -> str | None:
-    used = st.session_state[state.TRAINED_MODEL]["settings"]
+def _trained_notice(trained: TrainedModel) -> str | None:
     notes = []
-    if used.get("scaling") == "standardised":
+    if trained.request.scaling == "standardised":
         notes.append(
             f"It was trained on standardised temperatures, so here x_t and the target are "
-            f"(T − {used['scale_mean']:.4g}) / {used['scale_std']:.4g}, as it reads them."
+            f"(T − {trained.scaler.mean:.4g}) / {trained.scaler.std:.4g}, as it reads them."
         )
-    if used.get("seq_len", schema.SEQ_LEN) != schema.SEQ_LEN:
+    if trained.request.seq_len != schema.SEQ_LEN:
         notes.append(
-            f"It was trained on {used['seq_len']}-day windows; here it reads this page's "
+            f"It was trained on {trained.request.seq_len}-day windows; here it reads this page's "
             f"{schema.SEQ_LEN}-day windows (the same weights work for any length)."
         )
     return " ".join(notes) or None
@@ -262,11 +272,11 @@ def apply_params(new_params: core.Params) -> None:
         state.set_values({**updates, "edited": True, "model": "scalar"})
         return
     applied = _applied(v)
-    st.session_state[APPLIED] = {
-        "base": _base(v),
-        "params": core.copy_params(new_params),
-        "steps": (applied["steps"] if applied else 0) + 1,
-    }
+    st.session_state[APPLIED] = AppliedSteps(
+        base=_base(v),
+        params=core.copy_params(new_params),
+        steps=(applied.steps if applied else 0) + 1,
+    )
 
 
 def _seed_input() -> None:
@@ -274,9 +284,7 @@ def _seed_input() -> None:
     st.session_state[key] = state.values()["model_seed"]
     st.number_input(
         BY_NAME["model_seed"].label,
-        min_value=0,
-        max_value=int(BY_NAME["model_seed"].hi),
-        step=1,
+        **BY_NAME["model_seed"].widget_args(),
         key=key,
         help=BY_NAME["model_seed"].help,
         on_change=_seed_changed,
@@ -293,9 +301,7 @@ def _scalar_inputs() -> None:
         with column:
             st.number_input(
                 BY_NAME[name].label,
-                min_value=BY_NAME[name].lo,
-                max_value=BY_NAME[name].hi,
-                step=0.01,
+                **BY_NAME[name].widget_args(),
                 format="%.6f",
                 key=key,
                 help=BY_NAME[name].help,
@@ -311,16 +317,12 @@ def model_controls() -> None:
         series.window_slider()
     with right:
         state.bound_widget(
-            BY_NAME["model"],
-            st.radio,
-            options=schema.MODEL_SOURCES,
-            format_func=SOURCE_LABELS.get,
-            horizontal=True,
+            BY_NAME["model"], st.radio, format_func=SOURCE_LABELS.get, horizontal=True
         )
     v = state.values()
     if v["model"] == "trained" and st.session_state.get(state.TRAINED_MODEL):
         st.caption(
-            f"The model trained on page 4: {st.session_state[state.TRAINED_MODEL]['label']}. "
+            f"The model trained on page 4: {st.session_state[state.TRAINED_MODEL].label}. "
             "Retrain it there and this page follows."
         )
         return
@@ -329,13 +331,7 @@ def model_controls() -> None:
         _seed_input()
     with right:
         if v["model"] == "vector":
-            state.bound_widget(
-                BY_NAME["model_h"],
-                st.number_input,
-                min_value=int(BY_NAME["model_h"].lo),
-                max_value=int(BY_NAME["model_h"].hi),
-                step=1,
-            )
+            state.bound_widget(BY_NAME["model_h"], st.number_input)
     if v["model"] != "vector":
         st.caption(
             "The five numbers of the scalar RNN. Change any of them to see how every later number "

@@ -11,7 +11,7 @@ from rnnviz.ui import layout, series, state
 
 
 def _use(name: str, column: str, values) -> None:
-    st.session_state[state.UPLOADED_SERIES] = {"name": name, "column": column, "values": values}
+    st.session_state[state.UPLOADED_SERIES] = state.OwnSeries(name, column, values)
     state.set_values({schema.WINDOW.name: schema.WINDOW.default})
 
 

@@ -2,30 +2,66 @@
 
 Per-session state (role, code, token, what was last applied) lives in st.session_state; the
 rooms themselves are the server's one deliberate shared RoomStore (thread-safe, bounded,
-expiring, holding only settings). Following works by polling: while a student follows, a small
-fragment asks the room for its version every couple of seconds and, when the teacher has moved,
-queues the new screen for app.py to apply before any widget is drawn (widgets cannot be changed
-once drawn). A student exploring alone has no poll at all.
+expiring, holding only settings). Following works by waiting: while a student follows, a small
+fragment looks at the room every couple of seconds and in between waits on the room's change
+(a condition in this process, Redis pub/sub across replicas), so the teacher's move reaches the
+student at once; it then queues the new screen for app.py to apply before any widget is drawn
+(widgets cannot be changed once drawn). A student exploring alone has no fragment at all.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import time
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
 
 from rnnviz import settings as schema
-from rnnviz.server import redis_rooms, rooms
+from rnnviz.server import rooms
 from rnnviz.ui import state
 
-TEACHER = "room_teacher"  # {"code", "token"} while this session presents
-FOLLOW = "room_follow"  # {"code", "following": bool, "version": int} once joined
+TEACHER = "room_teacher"  # a Presenting while this session presents
+FOLLOW = "room_follow"  # a Following once joined
 PENDING = "room_pending"  # a RoomView to apply at the start of the next run
 FOLLOWER_ID = "room_follower_id"
 ROOM_ERROR = "room_error"
-POLL_SECONDS = 2.0
+# A following student's fragment runs every WAIT_S seconds and waits for the teacher's move in
+# between, in slices of SLICE_S: each slice ends at a Streamlit yield point, so the student's own
+# click (or the fragment's next timer tick) interrupts the wait within SLICE_S.
+WAIT_S = 2.0
+SLICE_S = 0.1
+TEACHER_POLL_S = 4.0  # the teacher's panel: the count of followers
+
+
+@dataclass(frozen=True)
+class Presenting:
+    """This session presents room `code`, holding its secret `token`; `page` is the url path
+    its last full run published (a fragment's publish keeps it)."""
+
+    code: str
+    token: str
+    page: str = ""
+
+
+@dataclass(frozen=True)
+class Following:
+    """This session joined room `code`: `following` while its screen follows the teacher's
+    (False: exploring alone), `version` the room version it last took on (-1: none yet)."""
+
+    code: str
+    following: bool = True
+    version: int = -1
+
+
+def _follow(**changes: Any) -> Following:
+    """Store this session's Following with `changes` applied, and return it."""
+    follow = dataclasses.replace(st.session_state[FOLLOW], **changes)
+    st.session_state[FOLLOW] = follow
+    return follow
 
 
 @st.cache_resource(show_spinner=False)
@@ -33,11 +69,16 @@ def store() -> rooms.RoomStore:
     """The server's rooms: in this process, or in Redis when RNNVIZ_ROOMS_REDIS names one
     (redis://host:port/db), so that replicas behind a load balancer share them (see deploy/)."""
     url = os.environ.get("RNNVIZ_ROOMS_REDIS")
-    return redis_rooms.RedisRooms.from_url(url) if url else rooms.InMemoryRooms()
+    if not url:
+        return rooms.InMemoryRooms()
+    # Imported here, not at the top: redis-py loads only on a server whose rooms live in Redis.
+    from rnnviz.server import redis_rooms
+
+    return redis_rooms.RedisRooms.from_url(url)
 
 
 def _screen(page_path: str) -> tuple[str, dict[str, str]]:
-    return page_path, schema.to_query(state.values(), state.ALL_SETTINGS)
+    return page_path, schema.to_query(state.values(), schema.ALL)
 
 
 # -- run at fixed points of app.py ------------------------------------------------------------
@@ -47,9 +88,9 @@ def apply_pending() -> str | None:
     follow = st.session_state.get(FOLLOW)
     if view is None or follow is None:  # nothing queued, or the student left meanwhile
         return None
-    values, _ = schema.from_query(view.query, state.ALL_SETTINGS)
+    values, _ = schema.from_query(view.query, schema.ALL)
     state.set_values(values)
-    follow["version"] = view.version
+    _follow(version=view.version)
     return view.page
 
 
@@ -63,10 +104,10 @@ def publish(page_path: str | None = None) -> None:
     if teacher is None:
         return
     if page_path is None:
-        page_path = teacher.get("page", "")
-    teacher["page"] = page_path
+        page_path = teacher.page
+    st.session_state[TEACHER] = dataclasses.replace(teacher, page=page_path)
     try:
-        store().publish(teacher["code"], teacher["token"], *_screen(page_path))
+        store().publish(teacher.code, teacher.token, *_screen(page_path))
     except rooms.RoomError as err:  # expired or closed elsewhere
         st.session_state.pop(TEACHER, None)
         st.session_state[ROOM_ERROR] = str(err)
@@ -79,7 +120,7 @@ def _open() -> None:
     except rooms.RoomError as err:
         st.session_state[ROOM_ERROR] = str(err)
         return
-    st.session_state[TEACHER] = {"code": code, "token": token}
+    st.session_state[TEACHER] = Presenting(code, token)
     st.session_state.pop(FOLLOW, None)
     st.session_state.pop(PENDING, None)
 
@@ -88,7 +129,7 @@ def _close() -> None:
     teacher = st.session_state.pop(TEACHER, None)
     if teacher is not None:
         try:
-            store().close(teacher["code"], teacher["token"])
+            store().close(teacher.code, teacher.token)
         except rooms.RoomError:
             pass  # already expired: nothing left to close
 
@@ -100,32 +141,30 @@ def _join() -> None:
     except rooms.RoomError as err:
         st.session_state[ROOM_ERROR] = str(err)
         return
-    st.session_state[FOLLOW] = {"code": code, "following": True, "version": -1}
+    st.session_state[FOLLOW] = Following(code)
 
 
 def _set_following(on: bool) -> None:
-    follow = st.session_state.get(FOLLOW)
-    if follow is None:
+    if st.session_state.get(FOLLOW) is None:
         return
-    follow["following"] = on
-    if on:
-        follow["version"] = -1  # take on the teacher's screen at once
+    if on:  # version -1: take on the teacher's screen at once
+        _follow(following=True, version=-1)
     else:
-        _stop_counting(follow)
+        _stop_counting(_follow(following=False))
 
 
-def _stop_counting(follow: dict) -> None:
+def _stop_counting(follow: Following) -> None:
     """The teacher counts students who follow: one exploring alone leaves the count at once
     rather than 15 s later (it stays in the room and may follow again). Best effort: leave()
     never raises."""
-    store().leave(follow["code"], st.session_state[FOLLOWER_ID])
+    store().leave(follow.code, st.session_state[FOLLOWER_ID])
 
 
 def _leave() -> None:
     follow = st.session_state.pop(FOLLOW, None)
     st.session_state.pop(PENDING, None)
     if follow is not None:
-        store().leave(follow["code"], st.session_state[FOLLOWER_ID])
+        store().leave(follow.code, st.session_state[FOLLOWER_ID])
 
 
 def classroom_sidebar(page_path: str) -> None:
@@ -155,7 +194,7 @@ def classroom_sidebar(page_path: str) -> None:
             st.button("Join the room", on_click=_join, width="stretch")
 
 
-@st.fragment(run_every=POLL_SECONDS * 2)
+@st.fragment(run_every=TEACHER_POLL_S)
 def _teacher_panel() -> None:
     teacher = st.session_state.get(TEACHER)
     if teacher is None:
@@ -163,7 +202,7 @@ def _teacher_panel() -> None:
         # with the sentence and the open/join buttons, and without this poll.
         st.rerun(scope="app")
     try:
-        view = store().view(teacher["code"])
+        view = store().view(teacher.code)
     except rooms.RoomError as err:
         st.session_state.pop(TEACHER, None)
         st.error(str(err))
@@ -182,15 +221,15 @@ def _teacher_panel() -> None:
 
 
 def _student_panel(page_path: str) -> None:
-    """Following: a fragment asks the room every 2 s whether the teacher moved. Exploring alone:
-    nothing polls, so a student working on their own costs the server no timer runs and their
-    clicks never queue behind a poll; the room is looked at again on their next full run."""
+    """Following: a fragment waits for the teacher's moves. Exploring alone: nothing runs, so a
+    student working on their own costs the server no timer runs and their clicks never queue
+    behind one; the room is looked at again on their next full run."""
     follow = st.session_state[FOLLOW]
-    if follow["following"]:
+    if follow.following:
         _following_status(page_path)
         st.button("Explore on my own", on_click=_set_following, args=(False,), width="stretch")
     else:
-        st.info(f"Room {follow['code']}: you are exploring on your own.")
+        st.info(f"Room {follow.code}: you are exploring on your own.")
         st.button(
             "Follow the teacher again",
             on_click=_set_following,
@@ -201,39 +240,63 @@ def _student_panel(page_path: str) -> None:
     st.button("Leave the room", on_click=_leave, width="stretch")
 
 
-def _check_room(page_path: str) -> None:
+def _check_room(page_path: str) -> int | None:
     """Look at the followed room: queue the teacher's new screen (and rerun the app to show
-    it), notice that the student moved away from it, or drop a room that has closed."""
+    it), notice that the student moved away from it, or drop a room that has closed.
+
+    Returns the room's `changes` as read just before looking, to wait for the next move from.
+    """
     follow = st.session_state.get(FOLLOW)
     if follow is None:
-        return
-    following = follow["following"]
+        return None
+    since = store().changes(follow.code)  # before the view: a move just after it still counts
     try:
-        view = store().view(follow["code"], st.session_state[FOLLOWER_ID] if following else None)
+        view = store().view(
+            follow.code, st.session_state[FOLLOWER_ID] if follow.following else None
+        )
     except rooms.RoomError as err:
         st.session_state.pop(FOLLOW, None)
         st.session_state[ROOM_ERROR] = f"{err} You are on your own now."
-        return
-    if not following:
-        return
-    if view.version != follow["version"]:
+        return None
+    if not follow.following:
+        return since
+    if view.version != follow.version:
         st.session_state[PENDING] = view
         st.rerun(scope="app")
     if (view.page, view.query) != _screen(page_path):
-        follow["following"] = False  # the student moved: exploring on their own
-        _stop_counting(follow)
+        _stop_counting(_follow(following=False))  # the student moved: exploring on their own
+    return since
 
 
-@st.fragment(run_every=POLL_SECONDS)
+@st.fragment(run_every=WAIT_S)
 def _following_status(page_path: str) -> None:
-    """The poll: drawn only while the student follows (a full run without it stops the timer)."""
-    _check_room(page_path)
+    """Drawn only while the student follows (a full run without it stops the timer): look at
+    the room, then wait for the teacher's next move until the next run is due."""
+    since = _check_room(page_path)
     follow = st.session_state.get(FOLLOW)
-    if follow is None or not follow["following"]:
+    if follow is None or not follow.following:
         # The room closed, or the student moved on a page fragment (a BPTT or stepper click,
-        # which reruns only that fragment): redraw the sidebar, without this poll.
+        # which reruns only that fragment): redraw the sidebar, without this fragment.
         st.rerun(scope="app")
-    st.success(f"Following room {follow['code']}.")
+    st.success(f"Following room {follow.code}.")
+    if _wait_for_move(follow.code, since, WAIT_S - SLICE_S):
+        _check_room(page_path)  # queues the teacher's new screen and reruns the app
+
+
+def _wait_for_move(code: str, since: int, seconds: float) -> bool:
+    """Wait at most `seconds` for room `code` to move past `since`; True if it did.
+
+    Streamlit cannot push to a session, and a script run that blocks holds back the student's
+    own clicks: so the wait is bounded, and cut into slices. Reading session state between them
+    is one of Streamlit's yield points, where a click's pending rerun (or this fragment's next
+    timer tick) interrupts this run at once.
+    """
+    deadline = time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        if store().wait_for_change(code, since, min(SLICE_S, left)):
+            return True
+        st.session_state.get(FOLLOW)  # the yield point: a pending rerun raises here
+    return False
 
 
 def page_for(url_path: str, pages: list[Any]) -> Any | None:

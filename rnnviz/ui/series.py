@@ -13,21 +13,9 @@ from rnnviz import settings as schema
 from rnnviz.ui import state
 
 
-def series_kwargs(values: dict[str, Any]) -> dict[str, Any]:
-    """Settings -> keyword arguments of `core.weather_series`."""
-    return {
-        "n": values["n"],
-        "phi": (values["phi1"], values["phi2"]),
-        "sigma": values["sigma"],
-        "start": (values["t0"], values["t1"]),
-        "seed": values["seed"],
-        "mean_level": values["mu"],
-    }
-
-
 def validate_series(values: dict[str, Any]) -> None:
     """Raise ValueError if these settings give no usable series (it explodes, or is too short)."""
-    core.make_windows(_series(**series_kwargs(values)), schema.SEQ_LEN)
+    core.make_windows(_series(**schema.weather_kwargs(values)), schema.SEQ_LEN)
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
@@ -48,7 +36,7 @@ def check_link_series() -> None:
         state.add_notice(f"The link's series could not be made ({err}) The tutorial's is shown.")
 
 
-def uploaded() -> dict[str, Any] | None:
+def uploaded() -> state.OwnSeries | None:
     """The student's uploaded series in use, or None (the generated series)."""
     return st.session_state.get(state.UPLOADED_SERIES)
 
@@ -58,8 +46,8 @@ def current_series() -> np.ndarray:
     valid: see `check_link_series`)."""
     own = uploaded()
     if own is not None:
-        return own["values"].copy()
-    return _series(**series_kwargs(state.values()))
+        return own.values.copy()
+    return _series(**schema.weather_kwargs(state.values()))
 
 
 def current_windows() -> tuple[np.ndarray, np.ndarray]:
@@ -82,7 +70,7 @@ def window_slider() -> int:
     n_windows = current_windows()[0].shape[0]
     window_start()  # clamps the stored choice before the slider is drawn
     state.bound_widget(
-        schema.WINDOW, st.slider, min_value=1, max_value=max(n_windows, 2), disabled=n_windows < 2
+        schema.WINDOW, st.slider, max_value=max(n_windows, 2), disabled=n_windows < 2
     )
     return window_start()
 
@@ -95,59 +83,12 @@ def reset_series() -> None:
 
 def series_controls() -> None:
     """The sliders and inputs for the AR(2) process, each with its sentence of explanation."""
-    by_name = {s.name: s for s in schema.SERIES}
+    widgets = {"phi1": st.slider, "phi2": st.slider, "sigma": st.slider}
     left, right = st.columns(2)
-    with left:
-        state.bound_widget(
-            by_name["phi1"], st.slider, validate_series, min_value=-2.0, max_value=2.0, step=0.05
-        )
-        state.bound_widget(
-            by_name["phi2"], st.slider, validate_series, min_value=-1.0, max_value=1.0, step=0.05
-        )
-        state.bound_widget(
-            by_name["sigma"], st.slider, validate_series, min_value=0.0, max_value=5.0, step=0.05
-        )
-        state.bound_widget(
-            by_name["n"],
-            st.number_input,
-            validate_series,
-            min_value=int(by_name["n"].lo),
-            max_value=int(by_name["n"].hi),
-            step=10,
-        )
-    with right:
-        state.bound_widget(
-            by_name["t0"],
-            st.number_input,
-            validate_series,
-            min_value=-50.0,
-            max_value=50.0,
-            step=1.0,
-        )
-        state.bound_widget(
-            by_name["t1"],
-            st.number_input,
-            validate_series,
-            min_value=-50.0,
-            max_value=50.0,
-            step=1.0,
-        )
-        state.bound_widget(
-            by_name["seed"],
-            st.number_input,
-            validate_series,
-            min_value=0,
-            max_value=int(by_name["seed"].hi),
-            step=1,
-        )
-        state.bound_widget(
-            by_name["mu"],
-            st.number_input,
-            validate_series,
-            min_value=-50.0,
-            max_value=50.0,
-            step=1.0,
-        )
+    for index, setting in enumerate(schema.SERIES):
+        with left if index < len(schema.SERIES) // 2 else right:
+            widget = widgets.get(setting.name, st.number_input)
+            state.bound_widget(setting, widget, validate_series)
     st.button(
         "Reset to the tutorial's defaults",
         on_click=reset_series,
@@ -160,8 +101,7 @@ def series_summary() -> str:
     own = uploaded()
     if own is not None:
         return (
-            f"Your uploaded series: {own['name']}, column '{own['column']}', "
-            f"{own['values'].shape[0]} days"
+            f"Your uploaded series: {own.name}, column '{own.column}', {own.values.shape[0]} days"
         )
     v = state.values()
     tutorial = all(v[s.name] == s.default for s in schema.SERIES)

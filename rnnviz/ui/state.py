@@ -9,26 +9,34 @@ dict each time they appear, and write back to it when changed.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import streamlit as st
 
 from rnnviz import settings as schema
 
 # Session-state keys, named once.
-SETTINGS = "settings"  # dict: setting name -> value, for every setting in ALL_SETTINGS
+SETTINGS = "settings"  # dict: setting name -> value, for every setting in schema.ALL
 URL_NOTICES = "url_notices"  # list[str]: rejected query parameters, shown once
 CHANGE_ERROR = "change_error"  # str | None: why the last widget change was refused
 WIDGET_PREFIX = "w:"
-# The model the training page produced, for the stepper and BPTT pages to show: a dict with
-# "params" (the five arrays), "settings" (the training settings and series settings it used) and
-# "label" (one line saying what it is). Written only by the training page.
+# The model the training page produced, for the stepper and BPTT pages to show: a
+# `rnnviz.runs.TrainedModel`. Written only by the training page.
 TRAINED_MODEL = "trained_model"
-# A series the student uploaded and chose to use: {"name", "column", "values" (n,) ndarray}.
-# When present it replaces the generated series everywhere. It cannot travel in a link.
+# A series the student uploaded and chose to use: an `OwnSeries`. When present it replaces the
+# generated series everywhere. It cannot travel in a link.
 UPLOADED_SERIES = "uploaded_series"
 
-ALL_SETTINGS = schema.ALL
+
+@dataclass(frozen=True)
+class OwnSeries:
+    """A series the student uploaded: the file's name, the column used, values (n,)."""
+
+    name: str
+    column: str
+    values: np.ndarray
 
 
 def init_session() -> bool:
@@ -39,7 +47,7 @@ def init_session() -> bool:
     st.session_state.setdefault(CHANGE_ERROR, None)
     if SETTINGS in st.session_state:
         return False
-    values, notices = schema.from_query(st.query_params.to_dict(), ALL_SETTINGS)
+    values, notices = schema.from_query(st.query_params.to_dict(), schema.ALL)
     st.session_state[SETTINGS] = values
     st.session_state[URL_NOTICES] = notices
     return True
@@ -65,8 +73,10 @@ def bound_widget(
 ) -> Any:
     """Draw `widget` (st.slider, st.number_input, ...) for `setting`, bound to the settings.
 
-    `validate(candidate_settings)` may raise ValueError to refuse a change: the widget then snaps
-    back to the previous value and `show_change_error` prints the reason.
+    Label, help, bounds, step and a str setting's choices come from the `Setting`; `kwargs` add
+    to them or override them (a bound that depends on the series, say). `validate(candidate)`
+    may raise ValueError to refuse a change: the widget then snaps back to the previous value
+    and `show_notices` prints the reason.
     """
     key = WIDGET_PREFIX + setting.name
     if key not in st.session_state:
@@ -85,6 +95,10 @@ def bound_widget(
         values()[setting.name] = new
         st.session_state[CHANGE_ERROR] = None
 
+    if widget in (st.slider, st.number_input):
+        kwargs = {**setting.widget_args(), **kwargs}
+    elif setting.choices and widget in (st.radio, st.select_slider, st.selectbox):
+        kwargs.setdefault("options", setting.choices)
     return widget(setting.label, key=key, help=setting.help, on_change=on_change, **kwargs)
 
 
@@ -106,6 +120,6 @@ def show_notices() -> None:
 
 def sync_url() -> None:
     """Write the non-default settings into the URL, so a link or a reload shows the same screen."""
-    wanted = schema.to_query(values(), ALL_SETTINGS)
+    wanted = schema.to_query(values(), schema.ALL)
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)

@@ -14,8 +14,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from rnnviz.figures.backward import backward_animation, unrolled_backward
 from rnnviz.figures.stepper import hidden_heatmap, tanh_figure
-from rnnviz.figures.unrolled import backward_animation, unrolled_backward, unrolled_forward
+from rnnviz.figures.unrolled import unrolled_forward
 from rnnviz.text import ledger
 from rnnviz.ui import layout, model, presenter, state
 
@@ -96,6 +97,7 @@ def forward_timeline(chosen: model.Model, example: model.Example, run: model.Pas
     the unrolled network, the step's ledger, and (after the last day) y and the loss, then the
     tanh curve and the memory heatmap up to this step."""
     T = example.x.shape[0]
+    presenter.publish()  # a step changed in its callback: students follow while this draws
 
     step = step_buttons("fstep", T + 1, forward=True)
     st.plotly_chart(
@@ -163,6 +165,7 @@ def backward_timeline(chosen: model.Model, example: model.Example, run: model.Pa
     animation that runs in the browser, each frame carrying its ledger lines.
     """
     T = example.x.shape[0]
+    presenter.publish()  # a step changed in its callback: students follow while this draws
     state.bound_widget(model.BY_NAME["play"], st.toggle)
 
     def lines(step: int) -> list[ledger.LedgerLine]:

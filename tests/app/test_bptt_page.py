@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from rnnviz import core
 from rnnviz.text import ledger
 from rnnviz.ui import model, state
+from tests.app.models import trained_model
 
 T = 5
 X, Y = core.make_windows(core.weather_series(), T)
@@ -131,7 +132,7 @@ def test_apply_on_the_vector_model_is_kept_for_the_session():
         at.button(key="bptt_panels:apply").click().run()
         core.sgd_step(params, X[:1], Y[:1], lr=core.TUTORIAL_LR, clip=core.TUTORIAL_CLIP)
     assert not at.exception
-    assert at.session_state[model.APPLIED]["steps"] == 2
+    assert at.session_state[model.APPLIED].steps == 2
     assert ledger_text(at) == expected(params, 0, 0)
     assert any("after 2 SGD step(s)" in c.value for c in at.caption)
     at.button(key="model:reinit").click().run()
@@ -144,11 +145,11 @@ def test_a_different_model_does_not_inherit_applied_steps():
     at.number_input(key="w:model_h").set_value(4).run()
     assert ledger_text(at) == expected(core.init_params(4, 0), 0, 0)
     # Kept, but only for the H = 3 model it was applied to.
-    assert at.session_state[model.APPLIED]["params"]["W_hh"].shape == (3, 3)
+    assert at.session_state[model.APPLIED].params["W_hh"].shape == (3, 3)
 
 
 def test_steps_applied_to_the_trained_model_end_when_it_is_retrained():
-    trained = {"params": core.init_params(2, 9), "settings": {}, "label": "trained H = 2"}
+    trained = trained_model(core.init_params(2, 9), "trained H = 2")
     at = AppTest.from_file("../../app.py", default_timeout=60)
     at.query_params["model"] = "trained"
     at.session_state[state.TRAINED_MODEL] = trained
@@ -158,9 +159,9 @@ def test_steps_applied_to_the_trained_model_end_when_it_is_retrained():
     stepped = core.init_params(2, 9)
     core.sgd_step(stepped, X[:1], Y[:1], lr=core.TUTORIAL_LR, clip=core.TUTORIAL_CLIP)
     assert ledger_text(at) == expected(stepped, 0, 0)
-    assert trained["params"]["W_hh"][0, 0] == core.init_params(2, 9)["W_hh"][0, 0]  # untouched
+    assert trained.params["W_hh"][0, 0] == core.init_params(2, 9)["W_hh"][0, 0]  # untouched
 
-    retrained = {"params": core.init_params(2, 10), "settings": {}, "label": "retrained"}
+    retrained = trained_model(core.init_params(2, 10), "retrained")
     at.session_state[state.TRAINED_MODEL] = retrained
     at.run()
     assert ledger_text(at) == expected(core.init_params(2, 10), 0, 0)

@@ -10,14 +10,18 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from rnnviz import core
+from rnnviz.runs import TrainedModel
 from rnnviz.text import ledger
 from rnnviz.ui import state
+from tests.app.models import trained_model
 
 T = 5
 X, Y = core.make_windows(core.weather_series(), T)
 
 
-def open_stepper(query: dict[str, str] | None = None, trained: dict | None = None) -> AppTest:
+def open_stepper(
+    query: dict[str, str] | None = None, trained: TrainedModel | None = None
+) -> AppTest:
     at = AppTest.from_file("../../app.py", default_timeout=30)
     for key, value in (query or {}).items():
         at.query_params[key] = value
@@ -155,7 +159,7 @@ def test_trained_source_without_a_trained_model_says_so_and_shows_the_scalar():
 
 def test_trained_model_from_the_training_page_is_stepped_through():
     params = core.init_params(3, 42)
-    trained = {"params": params, "settings": {}, "label": "H = 3 after 10 epochs"}
+    trained = trained_model(params, "H = 3 after 10 epochs")
     at = open_stepper({"model": "trained", "fstep": "3"}, trained=trained)
     assert not at.warning
     assert ledger_text(at) == expected_lines(params, 0, 3)
@@ -165,13 +169,7 @@ def test_trained_model_from_the_training_page_is_stepped_through():
 def test_a_standardised_trained_model_reads_standardised_inputs():
     params = core.init_params(3, 42)
     scaling = core.Scaling.fit(core.weather_series())
-    settings = {
-        "scaling": "standardised",
-        "scale_mean": scaling.mean,
-        "scale_std": scaling.std,
-        "seq_len": 7,
-    }
-    trained = {"params": params, "settings": settings, "label": "H = 3, standardised"}
+    trained = trained_model(params, "H = 3, standardised", scaler=scaling, seq_len=7)
     at = open_stepper({"model": "trained", "fstep": "3"}, trained=trained)
     trace = core.forward(params, scaling.scale(X[0:1]))
     lines = ledger.forward_lines(params, trace, float(scaling.scale(Y[0])), 3)

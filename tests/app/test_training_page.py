@@ -8,10 +8,12 @@ test's result depend on another's.
 from __future__ import annotations
 
 import base64
+import io
 import json
 import subprocess
 import sys
 import time
+import zipfile
 
 import numpy as np
 import pytest
@@ -20,9 +22,11 @@ from streamlit.testing.v1 import AppTest
 from rnnviz import core
 from rnnviz.core.stacked import train_stacked
 from rnnviz.files import export
-from rnnviz.ui import state, training
+from rnnviz.ui import state
+from rnnviz.ui.training import fit, jobs
+from rnnviz.ui.training import run as main_run
 
-KEYS = {"run": training.RUN, "compare": training.COMPARE, "truncation": training.TRUNCATION}
+KEYS = {"run": jobs.RUN, "compare": jobs.COMPARE, "truncation": jobs.TRUNCATION}
 
 
 def open_page(**query: str) -> AppTest:
@@ -89,7 +93,7 @@ def test_a_run_trains_in_the_pool_equals_core_train_and_is_handed_on():
     # The honest measure: same windows for training and the tutorial's test, then fresh data.
     assert any("trains and tests on the same 95 windows" in m.value for m in at.markdown)
     assert any("decay from 20 towards 0" in c.value for c in at.caption)
-    report = training.fit_of(job.result)
+    report = fit.fit_of(job.result)
     assert report.fresh_mse > report.baselines.noise_floor  # nothing beats the floor on 10,000 days
     fresh = " ".join(c.value for c in at.caption if "On fresh data" in c.value)
     assert f"{report.fresh_mse:.3f}" in fresh
@@ -97,10 +101,10 @@ def test_a_run_trains_in_the_pool_equals_core_train_and_is_handed_on():
     assert not at.exception
 
     trained = at.session_state[state.TRAINED_MODEL]
-    assert "H = 4" in trained["label"] and trained["settings"]["epochs_done"] == 40
+    assert "H = 4" in trained.label and trained.epochs_done == 40
     for name in core.PARAM_NAMES:
-        np.testing.assert_array_equal(trained["params"][name], params[name])
-    trained["params"]["W_hh"][0, 0] = 123.0  # a copy: the shared cached result is untouched
+        np.testing.assert_array_equal(trained.params[name], params[name])
+    trained.params["W_hh"][0, 0] = 123.0  # a copy: the shared cached result is untouched
     assert job.result.params["W_hh"][0, 0] != 123.0
 
 
@@ -110,10 +114,10 @@ def test_a_new_session_with_the_same_link_gets_the_cached_run_at_once():
     trained = finish(first).result
 
     second = open_page(hidden="3", epochs="30", wseed="12")  # a reload, or another student
-    job = second.session_state[training.RUN]
+    job = second.session_state[jobs.RUN]
     assert job.cached and job.state == "done" and job.result is trained
     assert any("Already trained with these settings" in s.value for s in second.success)
-    assert second.session_state[state.TRAINED_MODEL]["settings"]["epochs_done"] == 30
+    assert second.session_state[state.TRAINED_MODEL].epochs_done == 30
 
     button(second, "Train again live").click().run()
     again = finish(second)
@@ -126,23 +130,23 @@ def test_stop_keeps_the_partly_trained_model():
     at = open_page(hidden="48", epochs="10000", wseed="13")
     button(at, "Train").click().run()
     deadline = time.monotonic() + 240
-    while at.session_state[training.RUN].epoch == 0:
+    while at.session_state[jobs.RUN].epoch == 0:
         assert time.monotonic() < deadline, "training never reported progress"
         time.sleep(0.3)
         at.run()
     button(at, "Stop").click().run()
-    job = at.session_state[training.RUN]
+    job = at.session_state[jobs.RUN]
     assert job.state == "stopped" and 0 < job.epoch < 10_000
     assert any("partly trained model is kept" in w.value for w in at.warning)
     trained = at.session_state[state.TRAINED_MODEL]
-    assert "stopped early" in trained["label"]
-    assert trained["settings"]["epochs_done"] == job.epoch
+    assert "stopped early" in trained.label
+    assert trained.epochs_done == job.epoch
     for name in core.PARAM_NAMES:
-        np.testing.assert_array_equal(trained["params"][name], job.params[name])
+        np.testing.assert_array_equal(trained.params[name], job.params[name])
     assert any(m.label == "Prediction for day 6" for m in at.metric)  # the page shows it
     assert not at.exception
     at.run()  # polling has stopped: nothing changes any more
-    assert at.session_state[training.RUN].epoch == job.epoch
+    assert at.session_state[jobs.RUN].epoch == job.epoch
 
 
 def test_a_diverging_run_stops_cleanly_and_no_nan_reaches_a_chart():
@@ -225,18 +229,18 @@ def test_a_second_student_waits_in_the_queue_and_starts_by_itself():
     first = open_page(hidden="48", epochs="10000", wseed="18")
     button(first, "Train").click().run()
     deadline = time.monotonic() + 240
-    while first.session_state[training.RUN].state != "running":  # the worker has it
+    while first.session_state[jobs.RUN].state != "running":  # the worker has it
         assert time.monotonic() < deadline, "the first training never started"
         time.sleep(0.3)
         first.run()
     second = open_page(hidden="2", epochs="5", wseed="18")
     button(second, "Train").click().run()
-    waiting = second.session_state[training.RUN]
+    waiting = second.session_state[jobs.RUN]
     assert waiting.state == "queued" and waiting.position == 1
     assert any("next in line" in i.value for i in second.info)
     third = open_page(hidden="2", epochs="5", wseed="19")
     button(third, "Train").click().run()
-    assert third.session_state[training.RUN].position == 2
+    assert third.session_state[jobs.RUN].position == 2
     assert any("about 2 trainings ahead of you" in i.value for i in third.info)
     button(first, "Stop").click().run()  # the first student lets go: the others run in turn
     assert finish(second).state == "done" and finish(third).state == "done"
@@ -246,23 +250,24 @@ def test_the_exported_script_reproduces_the_stopped_model_the_page_shows(tmp_pat
     at = open_page(hidden="3", epochs="10000", wseed="19")
     button(at, "Train").click().run()
     deadline = time.monotonic() + 240
-    while at.session_state[training.RUN].epoch == 0:
+    while at.session_state[jobs.RUN].epoch == 0:
         assert time.monotonic() < deadline, "training never reported progress"
         time.sleep(0.2)
         at.run()
     button(at, "Stop").click().run()
-    job = at.session_state[training.RUN]
-    shown = training.main_result(job)
-    settings = training.export_settings(shown)
+    job = at.session_state[jobs.RUN]
+    shown = main_run.main_result(job)
+    settings = export.export_settings(shown)
     assert settings["epochs"] == job.epoch  # the script trains what was kept, not all 10,000
     assert [d.label for d in at.get("download_button")] == [
         "Settings (JSON)",
         "Loss history (CSV)",
         "Predictions (CSV)",
-        "Standalone script (.py)",
+        "Standalone script (.zip)",
     ]
+    with zipfile.ZipFile(io.BytesIO(export.run_bundle(settings))) as bundle:
+        bundle.extractall(tmp_path)
     script = tmp_path / "rnn_run.py"
-    script.write_text(export.reproduce_script(settings))
     out = tmp_path / "params.npz"
     subprocess.run([sys.executable, str(script), "--out", str(out)], check=True, cwd=tmp_path)
     saved = np.load(out)
@@ -282,12 +287,9 @@ def test_a_standardised_run_shows_its_loss_in_degrees_squared():
         y = np.frombuffer(base64.b64decode(y["bdata"]), dtype=y["dtype"])
     np.testing.assert_allclose(y, result.mean_loss * result.scaler.std**2)
     # The model reads (T − mean) / std: the pages it is handed to need to know.
-    settings = at.session_state[state.TRAINED_MODEL]["settings"]
-    assert settings["scaling"] == "standardised"
-    assert (settings["scale_mean"], settings["scale_std"]) == (
-        result.scaler.mean,
-        result.scaler.std,
-    )
+    trained = at.session_state[state.TRAINED_MODEL]
+    assert trained.request.scaling == "standardised"
+    assert trained.scaler == result.scaler
 
 
 def test_the_loss_curves_numbers_are_a_table_on_request():

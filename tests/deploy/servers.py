@@ -8,8 +8,9 @@ import time
 from pathlib import Path
 
 import pytest
+from redis.exceptions import RedisError
 
-from rnnviz.server.redis_client import RedisClient, RedisError
+from rnnviz.server.redis_rooms import connect
 
 
 def binary(name: str) -> str:
@@ -35,7 +36,7 @@ def start_redis(port: int, directory: Path) -> subprocess.Popen:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.STDOUT,
     )  # fmt: skip
-    client = RedisClient(f"redis://127.0.0.1:{port}/0", timeout=1.0)
+    client = connect(f"redis://127.0.0.1:{port}/0", timeout_s=1.0)  # the app's own settings
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -43,7 +44,7 @@ def start_redis(port: int, directory: Path) -> subprocess.Popen:
                 f"redis-server exited early:\n{(directory / 'redis.log').read_text()}"
             )
         try:
-            if client.execute("PING") == "PONG":
+            if client.ping():
                 client.close()
                 return proc
         except RedisError:

@@ -1,4 +1,4 @@
-"""The load benchmark's protocol client (benchmarks/stclient.py) against a real server: it must
+"""The load benchmark's protocol client (benchmarks/stclient/) against a real server: it must
 drive the app the way a browser does, or the benchmark measures something else."""
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def test_protocol_client_steps_both_pages_and_keeps_its_state(app_url: str):
             assert client.has_text("3 · BPTT, step by step", "Step 0 of 6", SUMMARY)
             await client.click(label="▶")  # inside a fragment: a fragment rerun
             assert client.has_text("Step 1 of 6")
-            assert client._runs[-1].fragment_ids, "the ▶ click should rerun only its fragment"
+            assert client.last_run.fragment_ids, "the ▶ click should rerun only its fragment"
 
             await client.navigate("stepper")  # the stepper kept its step
             assert client.has_text("2 · The RNN, step by step", "Step 1 of 6", SUMMARY)
@@ -68,7 +68,7 @@ def test_protocol_client_sends_the_widget_states_chromium_sends(page: Page, app_
         client = StClient(app_url, "compare")
         try:
             await client.open("stepper", "win=7&model_seed=3")
-            return client._widget_states()
+            return client.widget_states()
         finally:
             await client.close()
 

@@ -1,0 +1,117 @@
+"""The training page's sentences about a run: its settings in one line, why it diverged, and
+what the fit and the truncation experiment measured. Every number comes from the caller."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+from rnnviz import core
+from rnnviz.runs import TrainRequest
+from rnnviz.text.numbers import lr_text
+
+
+def update_mode(batch_size: int | None) -> str:
+    """'per-sample SGD', 'full batch' or 'mini-batches of b'."""
+    if batch_size is None:
+        return "full batch"
+    return "per-sample SGD" if batch_size == 1 else f"mini-batches of {batch_size}"
+
+
+def describe(request: TrainRequest) -> str:
+    """The run's settings in one line."""
+    clip = "no clipping" if request.clip is None else f"clip ±{request.clip:g}"
+    depth = "" if request.truncate is None else f", truncated BPTT k = {request.truncate}"
+    return (
+        f"H = {request.hidden_size}, η = {lr_text(request.lr)}, {request.epochs:,} epochs, "
+        f"{clip}, T = {request.seq_len}, {update_mode(request.batch_size)}, {request.scaling} "
+        f"inputs, weight seed {request.seed}{depth}"
+    )
+
+
+def max_step(lr: float, clip: float | None) -> str:
+    """What clipping bounds in one update (a caption beside the clipping controls)."""
+    if clip is None:
+        return (
+            "Without clipping one large gradient times η can throw the weights far away; "
+            "at η = 0.1 the tutorial's raw inputs make training blow up."
+        )
+    return (
+        f"Clipping at ±{clip:g} caps every gradient entry, so one update moves each parameter by "
+        f"at most η·c = {lr * clip:.3g}. With the tutorial's ±1 clipping each parameter moves at "
+        "most η per step."
+    )
+
+
+def divergence(request: TrainRequest) -> str:
+    """Why a run blew up, and how clipping and the learning rate relate (Markdown)."""
+    step = (
+        f"With clipping at ±{request.clip:g}, one update moves each parameter by at most "
+        f"η·c = {request.lr * request.clip:.3g}"
+        if request.clip is not None
+        else "Without clipping nothing bounds a step: a gradient entry of 1,000 at η = "
+        f"{lr_text(request.lr)} moves its parameter by {1000 * request.lr:g}"
+    )
+    start = (
+        "Raw temperatures near 20 make the first gradients large (y_pred starts near 0 and the "
+        "targets near 15 to 20, so dL_dy = 2·(y_pred − target) starts around −30 to −40)"
+        if request.scaling == "raw"
+        else "Even with standardised inputs the first gradients are of order 1 and more"
+    )
+    advice = "Turn clipping on or lower η." if request.clip is None else "Lower η or c."
+    return (
+        f"**What happened.** {step}. {start}, so a large η throws W_xh and W_hh far away; a_t "
+        "becomes huge, the loss grows instead of shrinking and finally overflows. Clipping caps "
+        "every gradient entry at ±c, so each parameter moves at most η·c per step: with the "
+        f"tutorial's ±1 clipping, at most η. {advice} The charts show the model as it was "
+        "before the failing step; no NaN is drawn."
+    )
+
+
+def fresh_verdict(fresh_mse: float, noise_floor: float) -> str:
+    """The RNN's error on fresh data against the noise floor, or why it has no bar."""
+    if not math.isfinite(fresh_mse):
+        return (
+            "On fresh data this model's predictions are too large to square in floating point "
+            "(its weights blew up), so its bar is left out"
+        )
+    return (
+        f"On fresh data the RNN's error is {fresh_mse:.3f}, {fresh_mse - noise_floor:+.3f} from "
+        f"the noise floor σ² = {noise_floor:.3g} that no predictor can beat on average"
+    )
+
+
+def regime(series: Mapping[str, float]) -> str:
+    """Whether the training windows and the fresh data come from the same regime: a start far
+    from the mean level is a transient the fresh (stationary) series never shows."""
+    if abs(series["t0"] - series["mu"]) > 3 * series["sigma"] + 1:
+        return (
+            f"The training data is mostly the decay from {series['t0']:g} towards "
+            f"{series['mu']:g}, a different regime from the stationary fresh series, which hovers "
+            "around that level: a low error on the training windows does not promise a low error "
+            "there."
+        )
+    return (
+        "This series starts near its mean level, so training and fresh data come from the same "
+        "regime: the gap between the two RNN bars is what it learned about its own noise."
+    )
+
+
+def truncation_sentence(results: dict[str, float | None], reference: core.Baselines) -> str:
+    """What the truncation experiment measured, in words (numbers from the measurement)."""
+    shown = {label: v for label, v in results.items() if v is not None and math.isfinite(v)}
+    parts = ", ".join(
+        f"{label} {v:.3f} ({v - reference.noise_floor:+.3f} from the floor)"
+        for label, v in shown.items()
+    )
+    text = (
+        f"Measured on {reference.n_fresh:,} fresh windows: {parts}. The best one-lag predictor "
+        f"(a + b·yesterday) scores {reference.one_lag:.3f}"
+    )
+    if shown:
+        text += f"; the lowest error here is {min(shown, key=shown.get)}'s"
+    first = shown.get("k = 1")
+    if first is not None:
+        side = "above" if first > reference.one_lag else "below"
+        text += f"; k = 1 lands {side} it, by {abs(first - reference.one_lag):.3f}"
+    return text + ". Differences under about 0.01 are within the measurement's spread."

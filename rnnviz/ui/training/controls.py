@@ -1,0 +1,158 @@
+"""The training page's settings: the hyperparameter widgets, the checks that keep them inside
+what the series allows, and the requests they describe (one run, a comparison, the truncation
+experiment)."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import streamlit as st
+
+from rnnviz import settings as schema
+from rnnviz.runs import CompareRequest, TrainRequest
+from rnnviz.text import numbers, training
+from rnnviz.ui import compute, series, state
+
+TRUNCATION_DEPTHS = (1, 2, 3, None)  # the experiment's k; None is full BPTT
+SETTING = schema.BY_NAME
+
+
+def n_windows(seq_len: int) -> int:
+    """How many windows of length T the session's series has (n − T)."""
+    return series.current_series().shape[0] - seq_len
+
+
+def validate(candidate: dict[str, Any]) -> None:
+    """Refuse a window length that leaves the series without windows to train on."""
+    n = series.current_series().shape[0]
+    if candidate["seq"] >= n:
+        raise ValueError(
+            f"A window of {candidate['seq']} days needs a series longer than that; this one has "
+            f"{n} days."
+        )
+
+
+def check_settings() -> None:
+    """Before any widget is drawn: keep T, k and the inspected window inside what the series
+    allows (a link, a shorter series or a new T can push them out)."""
+    v = state.values()
+    n = series.current_series().shape[0]
+    if v["seq"] >= n:
+        seq = min(SETTING["seq"].default, n - 1)
+        state.set_values({"seq": seq})
+        st.warning(
+            f"The window length was set to {seq}: the series has only {n} days.",
+            icon=":material/link:",
+        )
+    v = state.values()
+    if v["k"] is not None and v["k"] >= v["seq"]:
+        state.set_values({"k": None})  # k ≥ T is full BPTT: say it the one way
+    if v["look"] > n_windows(v["seq"]):
+        state.set_values({"look": n_windows(v["seq"])})
+
+
+def batch_size(values: dict[str, Any]) -> int | None:
+    """The update mode as a TrainRequest's batch size: 1 per-sample, None the full batch."""
+    mode = values["update"]
+    if mode == "per-sample":
+        return 1
+    # Mini-batches as large as the data set are the full batch: one key for one computation.
+    if mode == "full batch" or values["batch"] >= n_windows(values["seq"]):
+        return None
+    return values["batch"]
+
+
+def training_request(values: dict[str, Any] | None = None) -> TrainRequest:
+    """The TrainRequest the settings describe, on the session's series."""
+    v = values or state.values()
+    return compute.request_for(
+        hidden_size=v["hidden"],
+        lr=v["lr"],
+        clip=v["clip"] if v["clip_on"] else None,
+        epochs=v["epochs"],
+        seq_len=v["seq"],
+        seed=v["wseed"],
+        batch_size=batch_size(v),
+        truncate=v["k"],
+        scaling=v["scaling"],
+    )
+
+
+def compare_request() -> CompareRequest:
+    """The compared runs: the settings above, with each run's own learning rate."""
+    v = state.values()
+    base = training_request(v)
+    lrs = [v[f"cmp_lr{i}"] for i in range(1, v["cmp_n"] + 1)]
+    return CompareRequest(tuple(dataclasses.replace(base, lr=lr) for lr in lrs))
+
+
+def truncation_request() -> CompareRequest:
+    """The experiment: the settings above trained with k = 1, 2, 3 (those below T) and full."""
+    base = training_request()
+    depths = [k for k in TRUNCATION_DEPTHS if k is None or k < base.seq_len]
+    return CompareRequest(tuple(dataclasses.replace(base, truncate=k) for k in depths))
+
+
+def lr_slider(setting: schema.Setting, disabled: bool = False) -> None:
+    """A learning rate on the log grid, plus the current value if a link brought one between."""
+    state.bound_widget(
+        setting,
+        st.select_slider,
+        options=sorted({*schema.LR_GRID, float(state.values()[setting.name])}),
+        format_func=numbers.lr_text,
+        disabled=disabled,
+    )
+
+
+def settings_controls(disabled: bool) -> None:
+    """The hyperparameters, each with its sentence; disabled while this session's run trains."""
+    n = series.current_series().shape[0]
+    left, middle, right = st.columns(3, gap="large")
+    with left:
+        state.bound_widget(SETTING["hidden"], st.slider, disabled=disabled)
+        lr_slider(SETTING["lr"], disabled)
+        state.bound_widget(SETTING["epochs"], st.number_input, disabled=disabled)
+        state.bound_widget(SETTING["wseed"], st.number_input, disabled=disabled)
+    with middle:
+        state.bound_widget(SETTING["clip_on"], st.toggle, disabled=disabled)
+        v = state.values()
+        state.bound_widget(SETTING["clip"], st.number_input, disabled=disabled or not v["clip_on"])
+        st.caption(training.max_step(v["lr"], v["clip"] if v["clip_on"] else None))
+        state.bound_widget(
+            SETTING["seq"],
+            st.slider,
+            validate,
+            max_value=max(2, min(int(SETTING["seq"].hi), n - 1)),
+            disabled=disabled,
+        )
+        seq = state.values()["seq"]
+        if seq > 1:  # with one day there is nothing to truncate
+            state.bound_widget(
+                SETTING["k"],
+                st.select_slider,
+                options=[*range(1, seq), None],
+                format_func=lambda k: f"{seq} (full)" if k is None else str(k),
+                disabled=disabled,
+            )
+    with right:
+        state.bound_widget(SETTING["update"], st.radio, horizontal=True, disabled=disabled)
+        if state.values()["update"] == "mini-batch":
+            state.bound_widget(SETTING["batch"], st.number_input, disabled=disabled)
+        state.bound_widget(SETTING["scaling"], st.radio, horizontal=True, disabled=disabled)
+        st.caption(
+            "Raw inputs near 20 make W_xh·x_t about 20 times larger than W_xh itself: once W_xh "
+            "has grown to a few tenths, a_t is far from 0, tanh saturates at ±1 and its slope "
+            "1 − h_t² ≈ 0, so little gradient gets through. Standardised inputs keep a_t in "
+            "tanh's steep middle."
+        )
+
+
+def compare_controls(disabled: bool) -> CompareRequest:
+    """How many runs, and each run's learning rate; returns the comparison they describe."""
+    state.bound_widget(SETTING["cmp_n"], st.slider, disabled=disabled)
+    columns = st.columns(schema.MAX_COMPARE)
+    for i in range(1, state.values()["cmp_n"] + 1):
+        with columns[i - 1]:
+            lr_slider(SETTING[f"cmp_lr{i}"], disabled)
+    return compare_request()
