@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from .data import TUTORIAL_SEQ_LEN, ar2_stationarity, make_windows, weather_series
+from .data import TUTORIAL_SEQ_LEN, Stationarity, ar2_stationarity, make_windows, weather_series
 from .rnn import Params, predict
 from .validation import as_finite_array, check_finite_float, check_int, check_params
 
@@ -133,7 +133,7 @@ def ar2_theory(phi: tuple[float, float], sigma: float) -> AR2Theory:
     """
     stationarity = ar2_stationarity(phi)
     if not stationarity.stationary:
-        raise ValueError(stationarity.explanation)
+        raise ValueError(_not_stationary(stationarity))
     phi1, phi2 = float(phi[0]), float(phi[1])
     sigma = check_finite_float(sigma, "The noise sigma")
     variance = sigma**2 * (1 - phi2) / ((1 + phi2) * ((1 - phi2) ** 2 - phi1**2))
@@ -144,6 +144,15 @@ def ar2_theory(phi: tuple[float, float], sigma: float) -> AR2Theory:
         noise_floor=sigma**2,
         one_lag=variance * (1 - rho1**2),
         persistence=2 * variance * (1 - rho1),
+    )
+
+
+def _not_stationary(stationarity: Stationarity) -> str:
+    """Why a non-stationary process has no baselines (the engine's error)."""
+    return (
+        "Not stationary: the largest root of z² − φ1·z − φ2 has size "
+        f"{stationarity.largest_root:.3f} ≥ 1, so disturbances never die out and the series has "
+        "no steady spread. Stationary choices satisfy φ1 + φ2 < 1, φ2 − φ1 < 1 and |φ2| < 1."
     )
 
 
@@ -175,7 +184,7 @@ def burn_in_days(series_kwargs: Mapping[str, Any]) -> int:
     if not stationarity.stationary:
         raise ValueError(
             "A fresh series past its transient needs a stationary process. "
-            + stationarity.explanation
+            + _not_stationary(stationarity)
         )
     rho = float(np.abs(stationarity.roots).max())
     sigma = check_finite_float(process["sigma"], "The noise sigma")
