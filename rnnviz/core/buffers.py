@@ -14,12 +14,12 @@ from dataclasses import dataclass
 import numpy as np
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Batch:
     """B consecutive windows and their targets.
 
     size : int, B;  size_f : 0-d ndarray, float(B)
-    target : (B,) ndarray, or 0-d for per-sample SGD
+    target : (B,) ndarray
     Per-sample SGD (B = 1): x_4 (T, 1, 1, 1) and x_flat (T,), the window's x_t.
     Mini-batches: x_3 (B, T, 1), and x_cols, T views (B, 1) of one (B, T) array, x_cols[t-1] the
     column of x_t, strided as `core.backward` sees them (BLAS may sum in another order for
@@ -38,12 +38,10 @@ class Batch:
 def make_batches(X: np.ndarray, y: np.ndarray, batch_size: int) -> list[Batch]:
     """Consecutive batches of `batch_size` windows of X (N, T), y (N,), in order (the last one
     may be smaller); batch_size 1 is per-sample SGD."""
-    if batch_size == 1:
-        one = np.array(1.0)
-        return [
-            Batch(1, one, np.array(target), x_4=x[:, None, None, None].copy(), x_flat=x.copy())
-            for x, target in zip(X, y, strict=True)
-        ]
+    if batch_size == 1:  # views of one copy: a few hundred bytes a window
+        one, X, y = np.array(1.0), X.copy(), y.copy()
+        X_4 = X[:, :, None, None, None]  # (N, T, 1, 1, 1)
+        return [Batch(1, one, y[i : i + 1], x_4=X_4[i], x_flat=X[i]) for i in range(X.shape[0])]
     batches = []
     for s in range(0, X.shape[0], batch_size):
         x_b, y_b = X[s : s + batch_size].copy(), y[s : s + batch_size].copy()  # (B, T), (B,)

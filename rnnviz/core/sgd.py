@@ -82,7 +82,7 @@ class StackedSGD:
         # Per-sample: y_pred − y of every window of the epoch, (N, K, 1), one row per step.
         self.errs = np.empty((len(self.sizes), K, 1)) if self.lean else None
         self.err_rows = (
-            [fit(row) for row in self.errs]
+            list(self.errs[:, 0] if K == 1 else self.errs)  # (K, 1) views, (1,) when K = 1
             if self.lean
             else [self.buffers[B].err_v for B in self.sizes]
         )
