@@ -131,6 +131,20 @@ def ar2_stationarity(phi: tuple[float, float]) -> Stationarity:
     return Stationarity(roots=roots, stationary=stationary)
 
 
+def check_stationary(phi: tuple[float, float]) -> Stationarity:
+    """`ar2_stationarity(phi)`, or a ValueError saying why a process that never settles has no
+    steady level or spread (for the baselines and the fresh series)."""
+    stationarity = ar2_stationarity(phi)
+    if not stationarity.stationary:
+        raise ValueError(
+            "Not stationary: the largest root of z² − φ1·z − φ2 has size "
+            f"{stationarity.largest_root:.3f} ≥ 1, so disturbances never die out and the series "
+            "has no steady level or spread. Stationary choices satisfy φ1 + φ2 < 1, φ2 − φ1 < 1 "
+            "and |φ2| < 1."
+        )
+    return stationarity
+
+
 def is_stationary(phi: tuple[float, float]) -> bool:
     """True when the AR(2) process with weights `phi` is stationary (see `ar2_stationarity`)."""
     return ar2_stationarity(phi).stationary
