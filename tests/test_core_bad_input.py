@@ -337,7 +337,7 @@ def test_sgd_step_refuses_bad_input_and_leaves_params_alone(call):
 
 TRAIN_EXTRA = {
     "epochs": bad_int(1),
-    "batch_size": bad_int(1),
+    "batch_size": bad_int(1, none_means_default=True),  # None is the full batch
     "callback_every": st.one_of(st.integers(max_value=-1), st.just(2.5), st.just("often")),
 }
 

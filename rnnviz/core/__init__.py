@@ -34,13 +34,15 @@ from .data import (
     make_windows,
     weather_series,
 )
-from .experiments import (
-    TRUNCATIONS,
-    TruncationExperiment,
-    TruncationRun,
-    truncation_experiment,
-)
 from .gradcheck import GradCheckReport, grad_check, relative_error
+from .gradnorms import GradNorms, hidden_grad_norms
+from .history import (
+    History,
+    StackedProgress,
+    StackedResult,
+    TrainingDiverged,
+    TrainProgress,
+)
 from .rnn import (
     TUTORIAL_HIDDEN_SIZE,
     Params,
@@ -53,24 +55,8 @@ from .rnn import (
     step,
 )
 from .seeding import as_generator
-from .stacked import (
-    GradNormRecorder,
-    GradNorms,
-    StackedProgress,
-    StackedResult,
-    hidden_grad_norms,
-    train_stacked,
-)
-from .train import (
-    TUTORIAL_CLIP,
-    TUTORIAL_EPOCHS,
-    TUTORIAL_LR,
-    History,
-    TrainingDiverged,
-    TrainProgress,
-    sgd_step,
-    train,
-)
+from .stacked import train_stacked
+from .train import TUTORIAL_CLIP, TUTORIAL_EPOCHS, TUTORIAL_LR, sgd_step, train
 from .validation import PARAM_NAMES
 
 # isort: split
@@ -124,17 +110,13 @@ from .recall import RecallTask
 __all__ = [
     "FRESH_DAYS",
     "SCALINGS",
-    "TRUNCATIONS",
     "AR2Theory",
     "Baselines",
     "FitReport",
-    "GradNormRecorder",
     "GradNorms",
     "Scaling",
     "StackedProgress",
     "StackedResult",
-    "TruncationExperiment",
-    "TruncationRun",
     "ar2_theory",
     "burn_in_days",
     "compute_baselines",
@@ -143,7 +125,6 @@ __all__ = [
     "hidden_grad_norms",
     "predict_temperatures",
     "train_stacked",
-    "truncation_experiment",
     "PARAM_NAMES",
     "TUTORIAL_CLIP",
     "TUTORIAL_EPOCHS",

@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from .data import TUTORIAL_SEQ_LEN, ar2_stationarity, make_windows, weather_series
+from .data import TUTORIAL_SEQ_LEN, check_stationary, make_windows, weather_series
 from .rnn import Params, predict
 from .validation import as_finite_array, check_finite_float, check_int, check_params
 
@@ -131,9 +131,7 @@ def ar2_theory(phi: tuple[float, float], sigma: float) -> AR2Theory:
     >>> round(theory.one_lag, 4), round(theory.persistence, 4)
     (0.2604, 0.2778)
     """
-    stationarity = ar2_stationarity(phi)
-    if not stationarity.stationary:
-        raise ValueError(stationarity.explanation)
+    check_stationary(phi)
     phi1, phi2 = float(phi[0]), float(phi[1])
     sigma = check_finite_float(sigma, "The noise sigma")
     variance = sigma**2 * (1 - phi2) / ((1 + phi2) * ((1 - phi2) ** 2 - phi1**2))
@@ -171,12 +169,7 @@ def burn_in_days(series_kwargs: Mapping[str, Any]) -> int:
     repeated root), clamped to 50 … 100,000 days. The tutorial's process needs 232 days.
     """
     process = _process(series_kwargs)
-    stationarity = ar2_stationarity(process["phi"])
-    if not stationarity.stationary:
-        raise ValueError(
-            "A fresh series past its transient needs a stationary process. "
-            + stationarity.explanation
-        )
+    stationarity = check_stationary(process["phi"])  # a fresh series needs one
     rho = float(np.abs(stationarity.roots).max())
     sigma = check_finite_float(process["sigma"], "The noise sigma")
     spread = math.sqrt(ar2_theory(process["phi"], sigma).variance) if sigma > 0 else 1.0

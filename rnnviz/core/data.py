@@ -98,14 +98,19 @@ def _pair(values, name: str, names: tuple[str, str]) -> tuple[float, float]:
 class Stationarity:
     """Whether an AR(2) process settles down, and why.
 
-    roots : (2,) complex ndarray, roots of z² - phi1·z - phi2; stationary iff both |root| < 1.
+    roots : (2,) complex ndarray, roots of z² - phi1·z - phi2, largest |root| first;
+        stationary iff both |root| < 1
     stationary : bool
-    explanation : str, a sentence for a student.
+    `rnnviz.text.explain.stationarity_sentence` says this to a student.
     """
 
     roots: np.ndarray
     stationary: bool
-    explanation: str
+
+    @property
+    def largest_root(self) -> float:
+        """|root| of the largest root: how much of a disturbance is left after a day."""
+        return float(np.abs(self.roots[0]))
 
 
 def ar2_stationarity(phi: tuple[float, float]) -> Stationarity:
@@ -122,28 +127,22 @@ def ar2_stationarity(phi: tuple[float, float]) -> Stationarity:
     if roots.size < 2:  # phi2 == 0 leaves a single root: z = phi1 (and z = 0)
         roots = np.array([complex(phi1), 0j])
     roots = roots[np.argsort(-np.abs(roots))]
-    largest = float(np.abs(roots[0]))
     stationary = phi1 + phi2 < 1 and phi2 - phi1 < 1 and abs(phi2) < 1
-    shown = ", ".join(_format_root(r) for r in roots)
-    if stationary:
-        explanation = (
-            f"Stationary: the roots of z² − φ1·z − φ2 are {shown}, all inside the unit circle, "
-            f"so a disturbance shrinks by a factor of about {largest:.3f} per day and the series "
-            "settles around its mean."
-        )
-    else:
-        explanation = (
-            f"Not stationary: the roots of z² − φ1·z − φ2 are {shown}, and the largest has size "
-            f"{largest:.3f} ≥ 1, so disturbances never die out and the series wanders off or "
-            "explodes. Stationary choices satisfy φ1 + φ2 < 1, φ2 − φ1 < 1 and |φ2| < 1."
-        )
-    return Stationarity(roots=roots, stationary=stationary, explanation=explanation)
+    return Stationarity(roots=roots, stationary=stationary)
 
 
-def _format_root(root: complex) -> str:
-    if abs(root.imag) < 1e-12:
-        return f"{root.real:.3f}"
-    return f"{root.real:.3f} {'+' if root.imag >= 0 else '−'} {abs(root.imag):.3f}i"
+def check_stationary(phi: tuple[float, float]) -> Stationarity:
+    """`ar2_stationarity(phi)`, or a ValueError saying why a process that never settles has no
+    steady level or spread (for the baselines and the fresh series)."""
+    stationarity = ar2_stationarity(phi)
+    if not stationarity.stationary:
+        raise ValueError(
+            "Not stationary: the largest root of z² − φ1·z − φ2 has size "
+            f"{stationarity.largest_root:.3f} ≥ 1, so disturbances never die out and the series "
+            "has no steady level or spread. Stationary choices satisfy φ1 + φ2 < 1, φ2 − φ1 < 1 "
+            "and |φ2| < 1."
+        )
+    return stationarity
 
 
 def is_stationary(phi: tuple[float, float]) -> bool:

@@ -17,18 +17,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from enum import StrEnum
 
 import numpy as np
 
 from .bptt import BPTTResult, backward, clip_grads
+from .flat import flatten
 from .rnn import Params, Trace, copy_params, forward
 from .validation import PARAM_NAMES, as_finite_array, check_finite_float, check_params
 
 # The regime is named from the change of ‖dL/dh_t‖ between h_T and h_1: by more than this factor.
 CHANGE_FACTOR = 10.0
-# A mean per-step gain outside [1/1.1, 1.1] shrinks or grows by 10x within ~25 steps: worth a hint
-# that a longer sequence would vanish or explode even when this one is still "roughly steady".
-STEADY_GAIN = 1.1
 
 
 def dtanh(a: np.ndarray) -> np.ndarray:
@@ -132,24 +131,40 @@ def geometric_mean_gain(gains: np.ndarray) -> float:
     return float(np.exp(np.mean(np.log(defined))))
 
 
+class RegimeKind(StrEnum):
+    """What happens to ‖dL/dh_t‖ on the walk back from h_T to h_1."""
+
+    VANISHING = "vanishing"  # it shrinks by more than CHANGE_FACTOR
+    EXPLODING = "exploding"  # it grows by more than CHANGE_FACTOR
+    STEADY = "steady"  # neither
+    NONE = "none"  # dL/dh_T is exactly 0: nothing to carry back
+
+
 @dataclass(frozen=True)
 class Regime:
-    """What happens to the gradient on the walk back from h_T to h_1.
+    """What happens to the gradient on the walk back from h_T to h_1, in numbers.
 
-    kind : "vanishing", "exploding", "steady" or "none" (dL/dh_T is exactly 0)
+    kind : RegimeKind
     mean_gain : float, geometric mean of the per-step gains (see `geometric_mean_gain`)
-    total_change : float, ‖dL/dh_1‖ / ‖dL/dh_T‖ (the product of the gains)
+    total_change : float, ‖dL/dh_1‖ / ‖dL/dh_T‖ (the product of the gains); NaN for NONE
     zero_from : int or None, the largest t with ‖dL/dh_t‖ exactly 0 (it stays 0 below it)
+    nonzero_gain : float, geometric mean of the non-zero gains (0 if there are none)
     surprise : bool, the recurrent weight is larger than 1 and yet the gradient vanishes
-    sentence : str, all of the above for a student, in the tutorial's symbols
+    seq_len : int, T;  hidden : int, H
+    w_scale : |W_hh| (H = 1) or ρ(W_hh) (H > 1);  mean_dtanh : the mean of tanh′(a_t)
+    `rnnviz.text.explain.regime_sentence` says all of this to a student.
     """
 
-    kind: str
+    kind: RegimeKind
     mean_gain: float
     total_change: float
     zero_from: int | None
+    nonzero_gain: float
     surprise: bool
-    sentence: str
+    seq_len: int
+    hidden: int
+    w_scale: float
+    mean_dtanh: float
 
 
 def classify_regime(norms: np.ndarray, w_scale: float, mean_dtanh: float, hidden: int) -> Regime:
@@ -158,8 +173,8 @@ def classify_regime(norms: np.ndarray, w_scale: float, mean_dtanh: float, hidden
     Parameters
     ----------
     norms : (T,) ‖dL/dh_t‖ for t = 1..T, T >= 2
-    w_scale : |W_hh| for H = 1, ρ(W_hh) for H > 1 (only for the words: it does not decide)
-    mean_dtanh : the mean of tanh′(a_t) over the sequence (for the words)
+    w_scale : |W_hh| for H = 1, ρ(W_hh) for H > 1 (it does not decide the kind)
+    mean_dtanh : the mean of tanh′(a_t) over the sequence
     hidden : H
 
     Notes
@@ -173,73 +188,30 @@ def classify_regime(norms: np.ndarray, w_scale: float, mean_dtanh: float, hidden
     if seq_len < 2:
         raise ValueError("A vanishing-gradient regime needs a sequence of at least 2 steps.")
     gains = measured_gains(norms)
-    mean_gain = geometric_mean_gain(gains)
     zeros = np.flatnonzero(norms == 0)
-    zero_from = int(zeros.max()) + 1 if zeros.size else None
-    w_name = "|W_hh|" if hidden == 1 else "the spectral radius ρ(W_hh)"
-    steps = seq_len - 1
-
     if norms[-1] == 0:
-        sentence = (
-            f"No gradient at all: ∂L/∂h_{seq_len} is exactly 0 (the prediction equals the target, "
-            "or W_hy = 0), so there is nothing to carry back."
-        )
-        return Regime("none", math.nan, math.nan, zero_from, False, sentence)
-
-    total = float(norms[0] / norms[-1])
-    gain_words = (
-        f"each step back multiplies ‖∂L/∂h_t‖ by about {mean_gain:.3g} "
-        "(the geometric mean of the per-step gains ‖∂L/∂h_(t−1)‖ / ‖∂L/∂h_t‖)"
-    )
-    if total < 1.0 / CHANGE_FACTOR:
-        kind = "vanishing"
-        if zero_from is not None and w_scale == 0:
-            change = (
-                f"from h_{zero_from} back the gradient is exactly 0: with W_hh = 0, h_(t−1) has "
-                "no effect on h_t, so the chain is cut after one step"
-            )
-        elif zero_from is not None:
-            nonzero = geometric_mean_gain(gains[gains > 0]) if np.any(gains > 0) else 0.0
-            change = (
-                f"each step back multiplies ‖∂L/∂h_t‖ by about {nonzero:.3g} (the geometric mean "
-                f"of the non-zero per-step gains), and from h_{zero_from} back it is exactly 0: "
-                "the product fell "
-                "below the smallest number a computer can store (about 5e-324), or tanh′(a_t) "
-                "rounded to 0 (it does once |a_t| > about 19)"
-            )
-        else:
-            change = f"{gain_words}, so ‖∂L/∂h_1‖ is only {total:.2g} × ‖∂L/∂h_{seq_len}‖"
-        sentence = (
-            f"**Vanishing:** {change}. The early days x_1, x_2, … barely change the update of "
-            "W_xh, W_hh and b_h: the network cannot learn from them."
-        )
-    elif total > CHANGE_FACTOR:
-        kind = "exploding"
-        sentence = (
-            f"**Exploding:** {gain_words}, so ‖∂L/∂h_1‖ is {total:.2g} × ‖∂L/∂h_{seq_len}‖. The "
-            "earliest days dominate the update; one such step can throw the weights far away, "
-            "which is what the tutorial's clipping guards against."
-        )
+        kind, total = RegimeKind.NONE, math.nan
     else:
-        kind = "steady"
-        sentence = (
-            f"**Roughly steady:** {gain_words}; over these {steps} steps the size changes by a "
-            f"factor of {total:.2g}, so the gradient reaches x_1 nearly intact."
-        )
-        if mean_gain < 1.0 / STEADY_GAIN:
-            sentence += " A longer sequence would make it vanish."
-        elif mean_gain > STEADY_GAIN:
-            sentence += " A longer sequence would make it explode."
-
-    surprise = kind == "vanishing" and w_scale > 1.0 + 1e-9  # not ρ = 1 up to rounding
-    if surprise:
-        sentence += (
-            f" **Surprise:** {w_name} = {w_scale:.3g} is larger than 1, yet the gradient "
-            "vanishes. A large W_hh pushes a_t, the pre-activation, far from 0, where tanh is "
-            f"flat: tanh′(a_t) = 1 − tanh(a_t)² averages {mean_dtanh:.2g} here, and that small "
-            "number multiplies the gradient at every step back."
-        )
-    return Regime(kind, mean_gain, total, zero_from, surprise, sentence)
+        total = float(norms[0] / norms[-1])
+        if total < 1.0 / CHANGE_FACTOR:
+            kind = RegimeKind.VANISHING
+        elif total > CHANGE_FACTOR:
+            kind = RegimeKind.EXPLODING
+        else:
+            kind = RegimeKind.STEADY
+    return Regime(
+        kind=kind,
+        mean_gain=geometric_mean_gain(gains) if kind != RegimeKind.NONE else math.nan,
+        total_change=total,
+        zero_from=int(zeros.max()) + 1 if zeros.size else None,
+        nonzero_gain=geometric_mean_gain(gains[gains > 0]) if np.any(gains > 0) else 0.0,
+        # not ρ = 1 up to rounding
+        surprise=kind == RegimeKind.VANISHING and w_scale > 1.0 + 1e-9,
+        seq_len=seq_len,
+        hidden=hidden,
+        w_scale=float(w_scale),
+        mean_dtanh=float(mean_dtanh),
+    )
 
 
 @dataclass(frozen=True)
@@ -344,9 +316,8 @@ def clip_effect(grads: dict[str, np.ndarray], clip: float | None, lr: float) -> 
     keep the direction): ``cos = before·after / (‖before‖·‖after‖)``. The update is
     ``Δθ = −η·after``, so no entry moves more than ``η·clip``.
     """
-    clipped_grads = clip_grads(grads, clip)
-    before = np.concatenate([np.ravel(grads[name]) for name in PARAM_NAMES])  # (P,)
-    after = np.concatenate([np.ravel(clipped_grads[name]) for name in PARAM_NAMES])  # (P,)
+    before = flatten([grads])[0]  # (P,), the layout training uses (`core.flat`)
+    after = flatten([clip_grads(grads, clip)])[0]  # (P,)
     norm_before, norm_after = float(np.linalg.norm(before)), float(np.linalg.norm(after))
     if norm_before > 0 and norm_after > 0:
         cosine = float(np.clip(before @ after / (norm_before * norm_after), -1.0, 1.0))

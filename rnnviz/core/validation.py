@@ -92,6 +92,13 @@ def check_truncate(truncate, seq_len: int) -> int:
     return min(k, seq_len)
 
 
+def check_batch_size(batch_size, n_windows: int) -> int:
+    """Windows per SGD step, 1..N: None (full batch) and anything above N are all N windows."""
+    if batch_size is None:
+        return n_windows
+    return min(check_int(batch_size, "The batch size", 1), n_windows)
+
+
 def check_params(params: Mapping) -> int:
     """Check the five tutorial parameters' presence, shapes and finiteness; return H.
 

@@ -22,6 +22,7 @@ from rnnviz.core import memory
 from rnnviz.figures.clipping import clipping_figure, update_table
 from rnnviz.figures.gradcheck import gradcheck_entries, gradcheck_figure, gradcheck_summary
 from rnnviz.figures.memory import gradient_memory_figure
+from rnnviz.text.explain import regime_sentence
 from rnnviz.ui import layout, state
 
 # Session-state key: (loss before, loss after) of the SGD step just applied, or why it could not
@@ -110,7 +111,7 @@ def vanishing_panel(params: dict) -> None:
         "0, which a log axis cannot show.",
         key="bptt_panels:memory",
     )
-    st.markdown(report.regime.sentence)
+    st.markdown(regime_sentence(report.regime))
 
 
 # --- 2. Gradient check --------------------------------------------------------------------------

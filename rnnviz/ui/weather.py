@@ -8,6 +8,7 @@ import streamlit as st
 from rnnviz import core
 from rnnviz import settings as schema
 from rnnviz.figures.weather import series_figure
+from rnnviz.text.explain import stationarity_sentence
 from rnnviz.ui import layout, series, state
 
 
@@ -19,9 +20,9 @@ def process_controls() -> core.Stationarity | None:
     values = state.values()
     stationarity = core.ar2_stationarity((values["phi1"], values["phi2"]))
     if stationarity.stationary:
-        st.caption(stationarity.explanation)
+        st.caption(stationarity_sentence(stationarity))
     else:
-        st.warning(stationarity.explanation, icon=":material/trending_up:")
+        st.warning(stationarity_sentence(stationarity), icon=":material/trending_up:")
     return stationarity
 
 

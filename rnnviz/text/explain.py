@@ -1,0 +1,93 @@
+"""Sentences for a student, written from the engine's records: the core returns numbers and kinds,
+this module says what they mean, in the tutorial's symbols (Markdown, for `st.markdown`)."""
+
+from __future__ import annotations
+
+from rnnviz.core.data import Stationarity
+from rnnviz.core.memory import Regime, RegimeKind
+
+# A mean per-step gain outside [1/1.1, 1.1] shrinks or grows by 10x within ~25 steps: worth a hint
+# that a longer sequence would vanish or explode even when this one is still "roughly steady".
+STEADY_GAIN = 1.1
+
+
+def regime_sentence(regime: Regime) -> str:
+    """What happens to the gradient on the walk back from h_T to h_1, for the BPTT page."""
+    seq_len, zero_from, total = regime.seq_len, regime.zero_from, regime.total_change
+    if regime.kind == RegimeKind.NONE:
+        return (
+            f"No gradient at all: ∂L/∂h_{seq_len} is exactly 0 (the prediction equals the target, "
+            "or W_hy = 0), so there is nothing to carry back."
+        )
+    gain_words = (
+        f"each step back multiplies ‖∂L/∂h_t‖ by about {regime.mean_gain:.3g} "
+        "(the geometric mean of the per-step gains ‖∂L/∂h_(t−1)‖ / ‖∂L/∂h_t‖)"
+    )
+    if regime.kind == RegimeKind.VANISHING:
+        if zero_from is not None and regime.w_scale == 0:
+            change = (
+                f"from h_{zero_from} back the gradient is exactly 0: with W_hh = 0, h_(t−1) has "
+                "no effect on h_t, so the chain is cut after one step"
+            )
+        elif zero_from is not None:
+            change = (
+                f"each step back multiplies ‖∂L/∂h_t‖ by about {regime.nonzero_gain:.3g} (the "
+                "geometric mean of the non-zero per-step gains), and "
+                f"from h_{zero_from} back it is exactly 0: "
+                "the product fell below the smallest number a computer can store "
+                "(about 5e-324), or tanh′(a_t) rounded to 0 (it does once |a_t| > about 19)"
+            )
+        else:
+            change = f"{gain_words}, so ‖∂L/∂h_1‖ is only {total:.2g} × ‖∂L/∂h_{seq_len}‖"
+        sentence = (
+            f"**Vanishing:** {change}. The early days x_1, x_2, … barely change the update of "
+            "W_xh, W_hh and b_h: the network cannot learn from them."
+        )
+    elif regime.kind == RegimeKind.EXPLODING:
+        sentence = (
+            f"**Exploding:** {gain_words}, so ‖∂L/∂h_1‖ is {total:.2g} × ‖∂L/∂h_{seq_len}‖. The "
+            "earliest days dominate the update; one such step can throw the weights far away, "
+            "which is what the tutorial's clipping guards against."
+        )
+    else:
+        sentence = (
+            f"**Roughly steady:** {gain_words}; over these {seq_len - 1} steps the size changes by "
+            f"a factor of {total:.2g}, so the gradient reaches x_1 nearly intact."
+        )
+        if regime.mean_gain < 1.0 / STEADY_GAIN:
+            sentence += " A longer sequence would make it vanish."
+        elif regime.mean_gain > STEADY_GAIN:
+            sentence += " A longer sequence would make it explode."
+    if regime.surprise:
+        w_name = "|W_hh|" if regime.hidden == 1 else "the spectral radius ρ(W_hh)"
+        sentence += (
+            f" **Surprise:** {w_name} = {regime.w_scale:.3g} is larger than 1, yet the gradient "
+            "vanishes. A large W_hh pushes a_t, the pre-activation, far from 0, where tanh is "
+            f"flat: tanh′(a_t) = 1 − tanh(a_t)² averages {regime.mean_dtanh:.2g} here, and that "
+            "small number multiplies the gradient at every step back."
+        )
+    return sentence
+
+
+def stationarity_sentence(stationarity: Stationarity) -> str:
+    """Whether the AR(2) weather settles down, and why, for the weather page."""
+    shown = ", ".join(format_root(root) for root in stationarity.roots)
+    largest = stationarity.largest_root
+    if stationarity.stationary:
+        return (
+            f"Stationary: the roots of z² − φ1·z − φ2 are {shown}, all inside the unit circle, "
+            f"so a disturbance shrinks by a factor of about {largest:.3f} per day and the series "
+            "settles around its mean."
+        )
+    return (
+        f"Not stationary: the roots of z² − φ1·z − φ2 are {shown}, and the largest has size "
+        f"{largest:.3f} ≥ 1, so disturbances never die out and the series wanders off or "
+        "explodes. Stationary choices satisfy φ1 + φ2 < 1, φ2 − φ1 < 1 and |φ2| < 1."
+    )
+
+
+def format_root(root: complex) -> str:
+    """A root to 3 decimals: ``0.918``, or ``0.350 − 0.606i`` with a real minus sign."""
+    if abs(root.imag) < 1e-12:
+        return f"{root.real:.3f}"
+    return f"{root.real:.3f} {'+' if root.imag >= 0 else '−'} {abs(root.imag):.3f}i"
