@@ -3,7 +3,7 @@
 import streamlit as st
 
 from rnnviz.ui import layout
-from rnnviz.ui.training import compare, controls, fit, jobs, run, take_home
+from rnnviz.ui.training import classroom, compare, controls, fit, jobs, run, take_home
 
 layout.page_header(
     "4 · Training",
@@ -19,6 +19,7 @@ with st.container(border=True):
     controls.settings_controls(disabled=jobs.busy(jobs.RUN))
 run.train_controls()
 run.live()
+classroom.class_experiment()
 
 result = run.current_result()
 if result is not None:

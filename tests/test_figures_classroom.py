@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from rnnviz.figures.classroom import class_experiment_figure
-from rnnviz.server.rooms import RoomRun
+from rnnviz.runs.score import RoomRun
 
 RUNS = [
     RoomRun(1, 1e-4, 0, 20, 2500, 2500, "finished", 0.45, 0.31),

@@ -20,7 +20,7 @@ import rnnviz.figures
 from rnnviz import core
 from rnnviz.core import memory
 from rnnviz.figures import style
-from rnnviz.server.rooms import RoomRun
+from rnnviz.runs.score import RoomRun
 
 T, H = 5, 2
 DIAGRAMS = {

@@ -11,7 +11,8 @@ import pytest
 from rnnviz import core
 from rnnviz import settings as schema
 from rnnviz.runs import TrainRequest
-from rnnviz.server.jobs import PoolBusy, RunCache, TrainingPool
+from rnnviz.server.cache import RunCache
+from rnnviz.server.jobs import PoolBusy, TrainingPool
 
 SERIES = tuple(sorted((s.name, s.default) for s in schema.SERIES))
 
@@ -28,7 +29,7 @@ def wait_for(pool: TrainingPool, job_id: str, states=("done", "stopped", "failed
 
 @pytest.fixture(scope="module")
 def pool():
-    pool = TrainingPool(workers=1, max_waiting=3)
+    pool = TrainingPool(workers=1)
     yield pool
     pool.shutdown()
 
@@ -67,22 +68,62 @@ def test_identical_requests_share_one_job_and_only_the_last_release_stops_it(poo
     assert pool.cache.get(request) is None  # a partial run is not a finished run
 
 
-def test_queue_positions_and_bound(pool):
-    first = pool.submit(TrainRequest(series=SERIES, hidden_size=8, epochs=3000, seed=21))
-    wait_for(pool, first[0], states=("running",))
-    queued = [
-        pool.submit(TrainRequest(series=SERIES, hidden_size=2, epochs=5, seed=s))
-        for s in (22, 23, 24)
+def test_trainings_start_together_and_the_bound_holds():
+    pool = TrainingPool(workers=1, max_active=3)
+    try:
+        long = [
+            pool.submit(TrainRequest(series=SERIES, hidden_size=8, epochs=3000, seed=s))
+            for s in (21, 22, 23)
+        ]
+        for job_id, _ in long:  # no queue: all three train at once, in one batch
+            wait_for(pool, job_id, states=("running",))
+        with pytest.raises(PoolBusy, match="3 trainings are already running"):
+            pool.submit(TrainRequest(series=SERIES, hidden_size=2, epochs=5, seed=25))
+        pool.release(*long[0])  # nobody wants it any more: it stops, and makes room
+        assert pool.view(long[0][0]).state == "stopped"
+        extra = submit_when_there_is_room(
+            pool, TrainRequest(series=SERIES, hidden_size=2, epochs=5, seed=25)
+        )
+        assert wait_for(pool, extra).state == "done"
+    finally:
+        pool.shutdown()
+
+
+def submit_when_there_is_room(pool: TrainingPool, request, timeout: float = 30) -> str:
+    """Submit once the worker has let a stopped run go (at its batch's next epoch boundary)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            return pool.submit(request)[0]
+        except PoolBusy:
+            time.sleep(0.05)
+    raise AssertionError("the stopped run never left its batch")
+
+
+def test_two_sessions_training_at_once_each_get_core_train_alone(pool):
+    """Different students' settings, trained together in one batch (and one on its own H)."""
+    X, y = core.make_windows(core.weather_series(), 5)
+    requests = [
+        TrainRequest(series=SERIES, hidden_size=4, epochs=40, seed=31, lr=1e-3),
+        TrainRequest(series=SERIES, hidden_size=4, epochs=25, seed=32, clip=None, truncate=2),
+        TrainRequest(series=SERIES, hidden_size=3, epochs=30, seed=33, lr=1e-2),
     ]
-    assert [pool.view(j).position for j, _ in queued] == [1, 2, 3]
-    with pytest.raises(PoolBusy):
-        pool.submit(TrainRequest(series=SERIES, hidden_size=2, epochs=5, seed=25))
-    pool.release(*queued[0])  # a queued job nobody wants is cancelled before it starts
-    assert pool.view(queued[0][0]).state == "stopped"
-    assert pool.view(queued[1][0]).position == 1
-    pool.release(*first)
-    for job_id, _ in queued[1:]:
-        assert wait_for(pool, job_id).state == "done"
+    jobs = [pool.submit(request)[0] for request in requests]
+    for job_id, request in zip(jobs, requests, strict=True):
+        result = wait_for(pool, job_id).result
+        params = core.init_params(request.hidden_size, seed=request.seed)
+        history = core.train(
+            params,
+            X,
+            y,
+            epochs=request.epochs,
+            lr=request.lr,
+            clip=request.clip,
+            truncate=request.truncate,
+        )
+        for name in core.PARAM_NAMES:
+            np.testing.assert_array_equal(result.params[name], params[name])
+        np.testing.assert_array_equal(result.total_loss, history.total_loss)
 
 
 def test_cache_is_bounded_in_entries_and_bytes():
@@ -105,7 +146,7 @@ def test_cache_is_bounded_in_entries_and_bytes():
 def test_workers_train_at_a_lower_cpu_priority_than_the_server(pool):
     job_id, _ = pool.submit(TrainRequest(series=SERIES, hidden_size=2, epochs=2, seed=7))
     assert wait_for(pool, job_id).state == "done"
-    workers = list(pool._executor._processes)  # noqa: SLF001 - the pids, only for this check
+    workers = pool.worker_pids()
     assert workers
     server = os.getpriority(os.PRIO_PROCESS, 0)
     for pid in workers:
@@ -114,13 +155,13 @@ def test_workers_train_at_a_lower_cpu_priority_than_the_server(pool):
 
 
 def test_a_worker_that_may_not_lower_its_priority_still_starts(monkeypatch):
-    from rnnviz.server import jobs
+    from rnnviz.server import worker
 
     def refuse(increment):
         raise PermissionError("setpriority refused")
 
-    monkeypatch.setattr(jobs.os, "nice", refuse)
-    jobs._lower_priority(10)  # an initializer that raised would break the pool for good
+    monkeypatch.setattr(worker.os, "nice", refuse)
+    worker.lower_priority(10)  # a worker that failed here would train nothing at all
 
 
 def test_workers_do_not_rerun_the_servers_main_script(tmp_path):

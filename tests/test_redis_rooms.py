@@ -20,8 +20,9 @@ from pathlib import Path
 
 import pytest
 
+from rnnviz.runs.score import RoomRun
 from rnnviz.server.redis_rooms import UNAVAILABLE, RedisRooms, connect
-from rnnviz.server.rooms import FOLLOWER_TIMEOUT_S, InMemoryRooms, RoomError, RoomRun
+from rnnviz.server.rooms import FOLLOWER_TIMEOUT_S, InMemoryRooms, RoomError
 from tests.deploy.servers import start_redis, stop
 from tests.e2e.conftest import free_port
 

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from rnnviz.figures import palette, style
-from rnnviz.server.rooms import RoomRun
+from rnnviz.runs.score import RoomRun
 
 # Marker per state; colour per hidden size H (the runs of a room mostly share one or two).
 SYMBOLS = {"training": "circle-open", "finished": "circle", "stopped": "square", "diverged": "x"}

@@ -66,7 +66,7 @@ class CompareRequest:
         def callback(progress) -> bool:
             if report is None or not due():
                 return False
-            losses = _ragged_columns([run.total_loss for run in progress.runs])
+            losses = ragged_columns([run.total_loss for run in progress.runs])
             params_now = tuple(run.params for run in progress.runs)
             elapsed = time.perf_counter() - started
             return report(Progress(progress.epoch, epochs, losses, params_now, elapsed))
@@ -110,7 +110,7 @@ class CompareRequest:
         )
 
 
-def _ragged_columns(columns: list[np.ndarray]) -> np.ndarray:
+def ragged_columns(columns: list[np.ndarray]) -> np.ndarray:
     """K loss histories of possibly different lengths as one (E, K) array, NaN-padded."""
     longest = max((c.shape[0] for c in columns), default=0)
     out = np.full((longest, len(columns)), np.nan)
@@ -137,7 +137,7 @@ class CompareResult:
     @property
     def total_loss(self) -> np.ndarray:
         """(E, K): run m's total loss per epoch in column m, NaN after it diverged."""
-        return _ragged_columns([run.total_loss for run in self.runs])
+        return ragged_columns([run.total_loss for run in self.runs])
 
     @property
     def params(self) -> tuple[dict[str, np.ndarray], ...]:

@@ -1,106 +1,54 @@
-"""The process-wide compute pool and the cache of finished runs. No streamlit here.
+"""The process-wide training pool: every session's trainings, batched in worker processes. No
+streamlit here.
 
-Why a process pool: training is CPU-bound Python, and the server's threads share one GIL. Run
-in the server, ten trainings would make every student's click wait. Here trainings run in a
-bounded number of worker processes (one by default, leaving the other core to the server) and
-queue for their turn, with their position shown; clicks stay fast. Workers also run at a lower
-CPU priority (`nice`), so on a busy machine the scheduler serves a click before a training step.
+Why worker processes: training is CPU-bound Python, and the server's threads share one GIL. Run
+in the server, ten trainings would make every student's click wait. Why batching: thirty
+students who press Train within the same minute would otherwise queue one behind another;
+instead the runs that can share a computation train as one stacked batch
+(`rnnviz.server.batching`), joining at the next epoch boundary and leaving when they end, each
+bit for bit what it would be alone. Workers run at a lower CPU priority (`nice`), so on a busy
+machine the scheduler serves a click before a training step.
 
-Both classes are deliberate process-wide shared objects, so each is thread-safe (one lock),
-bounded (jobs, queue length, cache bytes) and hands out nothing a user can change for another:
-results are frozen (read-only arrays), and a job is stopped only when every session that asked
-for it has let it go.
+A job is what a session asked for: one run (a TrainRequest) or K compared runs (a
+CompareRequest); its runs are the worker's members. Identical runs in flight are trained once
+and shared; finished ones go to the `RunCache`. The pool is a deliberate process-wide shared
+object, so it is thread-safe (one lock), bounded (runs in training, jobs kept, cache bytes) and
+hands out nothing a user can change for another: results are frozen (read-only arrays), and a
+run is stopped only when every session that asked for it has let it go.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing as mp
-import os
 import queue as queue_module
 import sys
 import threading
 import time
 import types
 import uuid
-from collections import OrderedDict
-from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 import numpy as np
 
-from rnnviz.runs import Progress, RunResult, TrainRequest
-
-
-@contextmanager
-def _plain_main() -> Iterator[None]:
-    """Start processes without re-running the server's main script in them.
-
-    A spawned process imports the parent's `__main__` from its file; under `streamlit run` that
-    file is app.py, which would then run (in Streamlit's bare mode) in every worker. Workers
-    need only rnnviz.runs, so they are started while `__main__` is an empty module.
-    """
-    main = sys.modules["__main__"]
-    sys.modules["__main__"] = types.ModuleType("__main__")
-    try:
-        yield
-    finally:
-        sys.modules["__main__"] = main
-
+from rnnviz.core.history import stopped_message
+from rnnviz.runs import CompareRequest, CompareResult, TrainRequest
+from rnnviz.runs.compare import ragged_columns
+from rnnviz.server import worker
+from rnnviz.server.batching import BatchKey, Finished, Update
+from rnnviz.server.cache import RunCache
 
 # How much lower the workers' CPU priority is than the server's (Linux nice, 0 … 19). Training
 # only ever waits a little longer for it; a click then never waits for a training step.
 WORKER_NICENESS = 10
-
-
-def _lower_priority(niceness: int) -> None:
-    """Worker initializer: step back for the server's threads when the cores are busy.
-
-    Best effort: where the priority cannot be changed (no os.nice, or a sandbox forbids it)
-    the worker trains at the server's priority; an initializer that raised would break the
-    pool for good."""
-    try:
-        os.nice(niceness)
-    except (AttributeError, OSError):
-        pass
-
-
-class RunCache:
-    """Finished runs by request, least recently used evicted first, bounded in entries and bytes."""
-
-    def __init__(self, max_entries: int = 256, max_bytes: int = 256 * 2**20):
-        self.max_entries, self.max_bytes = max_entries, max_bytes
-        self._runs: OrderedDict[TrainRequest, RunResult] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
-
-    def get(self, request: TrainRequest) -> RunResult | None:
-        with self._lock:
-            result = self._runs.get(request)
-            if result is not None:
-                self._runs.move_to_end(request)
-            return result
-
-    def put(self, result: RunResult) -> None:
-        size = result.nbytes()
-        if size > self.max_bytes:
-            return
-        with self._lock:
-            old = self._runs.pop(result.request, None)
-            if old is not None:
-                self._bytes -= old.nbytes()
-            self._runs[result.request] = result.frozen()
-            self._bytes += size
-            while len(self._runs) > self.max_entries or self._bytes > self.max_bytes:
-                _, evicted = self._runs.popitem(last=False)
-                self._bytes -= evicted.nbytes()
-
-    def stats(self) -> tuple[int, int]:
-        """(entries, bytes) held now."""
-        with self._lock:
-            return len(self._runs), self._bytes
+FAILED_WORKER = (
+    "The training process stopped unexpectedly, so this training was lost. Press Train to run "
+    "it again."
+)
 
 
 class JobState(StrEnum):
@@ -120,7 +68,7 @@ class JobState(StrEnum):
 
 
 class PoolBusy(ValueError):
-    """Too many trainings are waiting; the message says so to the student."""
+    """Too many trainings at once; the message says so to the student."""
 
 
 @dataclass(frozen=True)
@@ -128,117 +76,123 @@ class JobView:
     """What a page sees of a job at one moment (a snapshot: it never changes afterwards).
 
     state : a JobState (never LOST: that is a page's word)
-    position : 1-based place in the queue while queued, else 0
-    epoch, epochs : progress;  total_loss : (epoch,) read-only;  params : latest, read-only
-    result : the RunResult once done or stopped;  cached : it came from the cache at once
+    epoch, epochs : progress;  total_loss : (epoch,) for a run, (epoch, K) for a comparison,
+        read-only;  params : the latest (K of them for a comparison), read-only
+    eta_s : seconds left, from the recent epochs per second (None until known)
+    result : the RunResult / CompareResult once done or stopped;  cached : from the cache
     """
 
     job_id: str
     state: JobState
-    position: int
     epoch: int
     epochs: int
     total_loss: np.ndarray
-    params: dict[str, np.ndarray] | None
+    params: Any
     elapsed_s: float
-    result: RunResult | None
+    result: Any
     cached: bool
     message: str
+    eta_s: float | None = None
+
+
+@dataclass
+class _Member:
+    """One run in a worker, shared by every job that asked for exactly it."""
+
+    request: TrainRequest
+    record_every: int
+    worker: int
+    jobs: set[str] = field(default_factory=set)
+    state: JobState = JobState.QUEUED
+    total_loss: list[float] = field(default_factory=list)
+    params: Any = None
+    elapsed_s: float = 0.0
+    eta_s: float | None = None
+    finished: Finished | None = None
+    message: str = ""
 
 
 @dataclass
 class _Job:
-    request: TrainRequest
-    stop: object  # a manager Event, shared with the worker
-    submitted: float = field(default_factory=time.monotonic)
+    request: Any  # a TrainRequest or a CompareRequest
+    members: tuple[str, ...]
     tickets: set[str] = field(default_factory=set)
+    tags: set[Hashable] = field(default_factory=set)
     state: JobState = JobState.QUEUED
-    future: Future | None = None
-    progress: Progress | None = None
-    result: RunResult | None = None
+    result: Any = None
     cached: bool = False
     message: str = ""
     finished: float | None = None
 
 
-def _work(job_id: str, request: TrainRequest, progress_queue, stop) -> RunResult | None:
-    """Runs in a worker process: train, sending progress and obeying the stop event."""
-    if stop.is_set():  # let go of while it waited in the executor's own queue
-        return None
-    progress_queue.put((job_id, None))  # "started"
+def _runs_of(request: Any) -> tuple[tuple[TrainRequest, ...], int]:
+    """A job's runs and how often each records ‖∂L/∂h_t‖ (0: never)."""
+    if isinstance(request, CompareRequest):
+        every = request.grad_norms_every or max(1, request.epochs // 100)
+        return request.runs, every
+    return (request,), 0
 
-    def report(progress: Progress) -> bool:
-        progress_queue.put((job_id, progress))
-        return stop.is_set()
 
-    return request.execute(report)
+@contextmanager
+def _plain_main() -> Iterator[None]:
+    """Start processes without re-running the server's main script in them.
+
+    A spawned process imports the parent's `__main__` from its file; under `streamlit run` that
+    file is app.py, which would then run (in Streamlit's bare mode) in every worker. Workers
+    need only rnnviz.server.worker, so they are started while `__main__` is an empty module.
+    """
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
 
 
 class TrainingPool:
-    """Trains requests in `workers` processes; identical in-flight requests share one job.
+    """Trains requests in `workers` batching processes; identical runs in flight are shared.
 
-    submit() returns a (job id, ticket) at once; view() gives a snapshot; release() lets go
-    of a ticket (the job stops when no ticket holds it). Finished runs go to `cache`, and a
-    request already there is answered at once.
+    submit() returns a (job id, ticket) at once; view() gives a snapshot; release() lets go of a
+    ticket (a run stops when no job wants it). Finished runs go to `cache`, and a request already
+    there is answered at once. `on_change(job_id, request, view, tags)`, if given, is called
+    (from the pool's listener thread, outside the pool's lock) whenever a job with tags moves:
+    the classroom's experiment hears of its students' trainings that way.
     """
 
     def __init__(
         self,
         workers: int = 1,
-        max_waiting: int = 40,
+        max_active: int = 80,
         cache: RunCache | None = None,
         keep_finished_s: float = 900.0,
         max_jobs: int = 500,
         niceness: int = WORKER_NICENESS,
+        on_change: Callable[[str, Any, JobView, set[Hashable]], None] | None = None,
     ):
-        self.workers, self.max_waiting, self.niceness = workers, max_waiting, niceness
+        self.workers, self.max_active, self.niceness = workers, max_active, niceness
         self.cache = cache or RunCache()
         self.keep_finished_s, self.max_jobs = keep_finished_s, max_jobs
+        self.on_change = on_change
         self._lock = threading.Lock()
         self._jobs: dict[str, _Job] = {}
-        self._in_flight: dict[TrainRequest, str] = {}
-        self._executor: ProcessPoolExecutor | None = None
-        self._manager = None
-        self._progress = None
-
-    # -- set-up on first use: no processes are started for sessions that never train ---------
-    def _start(self) -> None:
-        if self._executor is not None:
-            return
-        context = mp.get_context("spawn")  # no fork of a threaded server
-        with _plain_main():
-            self._manager = context.Manager()
-        self._progress = self._manager.Queue()
-        self._executor = ProcessPoolExecutor(
-            max_workers=self.workers,
-            mp_context=context,
-            initializer=_lower_priority,
-            initargs=(self.niceness,),
-        )
-        threading.Thread(target=self._listen, name="rnnviz-progress", daemon=True).start()
-
-    def _listen(self) -> None:
-        while True:
-            try:
-                job_id, progress = self._progress.get(timeout=1.0)
-            except queue_module.Empty:
-                continue
-            except (EOFError, OSError):  # the manager shut down with the server
-                return
-            with self._lock:
-                job = self._jobs.get(job_id)
-                if job is None or not job.state.active:
-                    continue
-                job.state = JobState.RUNNING
-                if progress is not None:
-                    job.progress = progress
+        self._members: dict[str, _Member] = {}
+        self._job_in_flight: dict[Any, str] = {}  # request -> job id
+        self._member_in_flight: dict[tuple[TrainRequest, int], str] = {}
+        self._key_worker: dict[BatchKey, int] = {}
+        self._processes: list[Any] = []
+        self._commands: list[Any] = []
+        self._events = None
+        self._context = mp.get_context("spawn")  # no fork of a threaded server
 
     # -- the API pages use ---------------------------------------------------------------------
-    def submit(self, request: TrainRequest, fresh: bool = False) -> tuple[str, str]:
-        """Queue `request` (or join the identical one in flight, or answer from the cache).
+    def submit(
+        self, request: Any, fresh: bool = False, tag: Hashable | None = None
+    ) -> tuple[str, str]:
+        """Train `request` (or join the identical job in flight, or answer from the cache).
 
-        `fresh` skips the cache ("train again live", for those who want to watch it happen).
-        Returns (job_id, ticket). Raises PoolBusy when too many trainings are waiting.
+        `fresh` skips the cache ("train again live", for those who want to watch it happen);
+        `tag` marks the job for `on_change` (a student's place in a room). Returns (job id,
+        ticket). Raises PoolBusy when too many runs are training.
         """
         ticket = uuid.uuid4().hex
         cached = None if fresh else self.cache.get(request)
@@ -248,70 +202,45 @@ class TrainingPool:
                 job_id = uuid.uuid4().hex
                 self._jobs[job_id] = _Job(
                     request,
-                    stop=None,
+                    (),
                     state=JobState.DONE,
                     result=cached,
                     cached=True,
                     finished=time.monotonic(),
                 )
                 return job_id, ticket
-            job_id = self._in_flight.get(request)
+            job_id = self._job_in_flight.get(request)
             if job_id is not None:
                 self._jobs[job_id].tickets.add(ticket)
+                if tag is not None:
+                    self._jobs[job_id].tags.add(tag)
                 return job_id, ticket
-            waiting = sum(job.state == JobState.QUEUED for job in self._jobs.values())
-            if waiting >= self.max_waiting:
+            runs, record_every = _runs_of(request)
+            new = [run for run in runs if (run, record_every) not in self._member_in_flight]
+            training = sum(m.state.active for m in self._members.values())
+            if training + len(new) > self.max_active:
                 raise PoolBusy(
-                    f"{waiting} trainings are already waiting on this server; please try again "
+                    f"{training} trainings are already running on this server; please try again "
                     "in a minute (or pick settings someone has already trained)."
                 )
-            self._start()
             job_id = uuid.uuid4().hex
-            job = _Job(request, stop=self._manager.Event(), tickets={ticket})
-            with _plain_main():  # the executor starts its worker processes on submit
-                job.future = self._executor.submit(_work, job_id, request, self._progress, job.stop)
+            members = tuple(self._member_for(run, record_every, job_id) for run in runs)
+            job = _Job(request, members, tickets={ticket})
+            if tag is not None:
+                job.tags.add(tag)
             self._jobs[job_id] = job
-            self._in_flight[request] = job_id
-        job.future.add_done_callback(lambda future, job_id=job_id: self._finish(job_id, future))
+            self._job_in_flight[request] = job_id
+            self._settle(job)
         return job_id, ticket
 
     def view(self, job_id: str) -> JobView | None:
         """A snapshot of the job, or None if it is unknown (expired, or never existed)."""
         with self._lock:
             job = self._jobs.get(job_id)
-            if job is None:
-                return None
-            queued = [jid for jid, j in self._jobs.items() if j.state == JobState.QUEUED]
-            position = queued.index(job_id) + 1 if job.state == JobState.QUEUED else 0
-            source = job.result or job.progress
-            total_loss = np.array([]) if source is None else np.array(source.total_loss)
-            total_loss.flags.writeable = False
-            params = None if source is None else source.params
-            epochs = job.request.epochs
-            epoch = int(total_loss.shape[0])
-            elapsed = (
-                job.result.elapsed_s
-                if job.result
-                else job.progress.elapsed_s
-                if job.progress
-                else 0.0
-            )
-            return JobView(
-                job_id,
-                job.state,
-                position,
-                epoch,
-                epochs,
-                total_loss,
-                params,
-                elapsed,
-                job.result,
-                job.cached,
-                job.message,
-            )
+            return None if job is None else self._view(job_id, job)
 
     def release(self, job_id: str, ticket: str) -> None:
-        """This session no longer wants the job; stop it if nobody else does."""
+        """This session no longer wants the job; its runs stop if no other job wants them."""
         with self._lock:
             job = self._jobs.get(job_id)
             if job is None or not job.state.active:
@@ -319,50 +248,243 @@ class TrainingPool:
             job.tickets.discard(ticket)
             if job.tickets:
                 return
-            job.stop.set()
-            if job.state == JobState.QUEUED:  # never started: nothing to keep, free its place now
-                job.future.cancel()
-                job.state, job.finished = JobState.STOPPED, time.monotonic()
-                job.message = "Cancelled before it started."
-                self._in_flight.pop(job.request, None)
+            epoch = self._view(job_id, job).epoch
+            job.state, job.finished = JobState.STOPPED, time.monotonic()
+            job.message = (
+                stopped_message(epoch, job.request.epochs)
+                if epoch
+                else "Cancelled before it started."
+            )
+            self._job_in_flight.pop(job.request, None)
+            for member_id in job.members:
+                member = self._members[member_id]
+                member.jobs.discard(job_id)
+                if not member.jobs and member.state.active:
+                    self._member_in_flight.pop((member.request, member.record_every), None)
+                    self._commands[member.worker].put(("stop", member_id))
 
-    # -- bookkeeping -------------------------------------------------------------------------
-    def _finish(self, job_id: str, future: Future) -> None:
+    def worker_pids(self) -> list[int]:
         with self._lock:
-            job = self._jobs.get(job_id)
-            if job is None or future.cancelled() or job.state == JobState.STOPPED:
-                return
-            self._in_flight.pop(job.request, None)
-            job.finished = time.monotonic()
+            return [p.pid for p in self._processes if p is not None and p.is_alive()]
+
+    def shutdown(self) -> None:
+        """Stop every run and the worker processes (tests; a server simply exits)."""
+        with self._lock:
+            processes, commands = list(self._processes), list(self._commands)
+        for process, channel in zip(processes, commands, strict=True):
+            if process is not None and process.is_alive():
+                channel.put(("quit",))
+        for process in processes:
+            if process is not None:
+                process.join(timeout=10)
+                if process.is_alive():
+                    process.terminate()
+
+    # -- runs in the workers -------------------------------------------------------------------
+    def _member_for(self, run: TrainRequest, record_every: int, job_id: str) -> str:
+        """The member training `run` (a new one, sent to a worker, unless it is in flight)."""
+        member_id = self._member_in_flight.get((run, record_every))
+        if member_id is None:
+            member_id = uuid.uuid4().hex
+            index = self._worker_for(BatchKey.of(run))
+            self._members[member_id] = _Member(run, record_every, index)
+            self._member_in_flight[(run, record_every)] = member_id
+            self._commands[index].put(("add", member_id, run, record_every))
+        self._members[member_id].jobs.add(job_id)
+        return member_id
+
+    def _worker_for(self, key: BatchKey) -> int:
+        """The worker that trains `key`'s batch: the one already training it, or the least
+        busy one (a batch lives in one worker: its runs are one computation)."""
+        self._start()
+        busy = [0] * self.workers
+        training = set()
+        for member in self._members.values():
+            if member.state.active:
+                busy[member.worker] += 1
+                training.add((BatchKey.of(member.request), member.worker))
+        for other, index in training:
+            if other == key:
+                return index
+        return min(range(self.workers), key=busy.__getitem__)
+
+    def _start(self) -> None:
+        """Start the event listener and any worker not running (first use, or one that died)."""
+        if self._events is None:
+            self._events = self._context.Queue()
+            threading.Thread(target=self._listen, name="rnnviz-training", daemon=True).start()
+        while len(self._processes) < self.workers:
+            self._processes.append(None)
+            self._commands.append(None)
+        for index, process in enumerate(self._processes):
+            if process is not None and process.is_alive():
+                continue
+            commands = self._context.Queue()
+            process = self._context.Process(
+                target=worker.serve,
+                args=(commands, self._events, self.niceness),
+                name=f"rnnviz-worker-{index}",
+                daemon=True,
+            )
+            with _plain_main():
+                process.start()
+            self._processes[index], self._commands[index] = process, commands
+
+    def _listen(self) -> None:
+        """The pool's one listener thread: the workers' events, applied under the lock."""
+        while True:
             try:
-                result = future.result()
-            except Exception as err:  # noqa: BLE001 - reported to the page, never raised there
-                job.state, job.message = JobState.FAILED, f"Training failed: {err}"
+                event = self._events.get(timeout=1.0)
+            except queue_module.Empty:
+                self._check_workers()
+                continue
+            except (EOFError, OSError):  # the server is shutting down
                 return
-            job.result = result.frozen()
-            job.state = JobState.STOPPED if result.stopped_early else JobState.DONE
-            job.message = result.message
+            changed: list[tuple[str, Any, JobView, set]] = []
+            with self._lock:
+                member_id = event.member_id if not isinstance(event, tuple) else event[1]
+                member = self._members.get(member_id)
+                if member is None:
+                    continue
+                if isinstance(event, Update):
+                    self._progress(member, event)
+                elif isinstance(event, Finished):
+                    self._finished(member, event)
+                else:  # ("failed", member id, sentence)
+                    self._failed(member, event[2])
+                for job_id in list(member.jobs) + self._jobs_done_with(member_id):
+                    job = self._jobs.get(job_id)
+                    if job is not None:
+                        self._settle(job)
+                        if job.tags and self.on_change is not None:
+                            view = self._view(job_id, job)
+                            changed.append((job_id, job.request, view, set(job.tags)))
+            for job_id, request, view, tags in changed:
+                try:
+                    self.on_change(job_id, request, view, tags)
+                except Exception:  # noqa: BLE001 - a hook never stops the pool's listener
+                    pass
+
+    def _check_workers(self) -> None:
+        with self._lock:
+            dead = {
+                index
+                for index, process in enumerate(self._processes)
+                if process is not None and not process.is_alive()
+            }
+            for member in self._members.values():
+                if member.worker in dead and member.state.active:
+                    self._failed(member, FAILED_WORKER)
+                    for job_id in member.jobs:
+                        self._settle(self._jobs[job_id])
+
+    def _progress(self, member: _Member, event: Update) -> None:
+        member.state = JobState.RUNNING
+        del member.total_loss[event.first_epoch :]
+        member.total_loss.extend(event.new_losses.tolist())
+        member.params = event.params
+        member.elapsed_s, member.eta_s = event.elapsed_s, event.eta_s
+
+    def _finished(self, member: _Member, event: Finished) -> None:
+        result = event.result.frozen()
+        member.finished = dataclasses.replace(event, result=result)
+        member.state = JobState.STOPPED if result.stopped_early else JobState.DONE
+        member.total_loss = result.total_loss.tolist()
+        member.params, member.elapsed_s, member.eta_s = result.params, result.elapsed_s, 0.0
+        self._member_in_flight.pop((member.request, member.record_every), None)
         if not result.stopped_early:
             self.cache.put(result)
 
-    def _prune(self) -> None:
-        """Forget finished jobs after a while, and the oldest when there are too many."""
-        now = time.monotonic()
-        finished = [jid for jid, j in self._jobs.items() if j.finished is not None]
-        for jid in finished:
-            if now - self._jobs[jid].finished > self.keep_finished_s:
-                del self._jobs[jid]
-        finished = sorted((j.finished, jid) for jid, j in self._jobs.items() if j.finished)
-        for _, jid in finished[: max(0, len(self._jobs) - self.max_jobs)]:
-            del self._jobs[jid]
+    def _failed(self, member: _Member, sentence: str) -> None:
+        member.state, member.message = JobState.FAILED, sentence
+        self._member_in_flight.pop((member.request, member.record_every), None)
 
-    def shutdown(self) -> None:
-        """Stop every job and the processes (tests; a server simply exits)."""
-        if self._executor is None:
+    def _jobs_done_with(self, member_id: str) -> list[str]:
+        """Jobs that let this member go before it ended (their partial result arrives now)."""
+        return [
+            job_id
+            for job_id, job in self._jobs.items()
+            if member_id in job.members and job.state == JobState.STOPPED and job.result is None
+        ]
+
+    def _settle(self, job: _Job) -> None:
+        """Bring the job's state and result up to date with its members."""
+        members = [self._members[m] for m in job.members]
+        if job.state == JobState.STOPPED:  # let go of: keep the partial result once it exists
+            if job.result is None and all(m.finished for m in members):
+                job.result = self._assemble(job, members)
             return
-        with self._lock:
-            for job in self._jobs.values():
-                if job.stop is not None:
-                    job.stop.set()
-        self._executor.shutdown(wait=True, cancel_futures=True)
-        self._manager.shutdown()
+        if not job.state.active:
+            return
+        failed = [m for m in members if m.state == JobState.FAILED]
+        if failed:
+            job.state, job.message = JobState.FAILED, f"Training failed: {failed[0].message}"
+        elif all(m.finished for m in members):
+            job.result = self._assemble(job, members)
+            job.state = JobState.STOPPED if job.result.stopped_early else JobState.DONE
+            job.message = job.result.message
+            if isinstance(job.request, CompareRequest) and not job.result.stopped_early:
+                self.cache.put(job.result)
+        elif any(m.state != JobState.QUEUED for m in members):
+            job.state = JobState.RUNNING
+        if not job.state.active:
+            job.finished = time.monotonic()
+            self._job_in_flight.pop(job.request, None)
+
+    def _assemble(self, job: _Job, members: list[_Member]) -> Any:
+        if not isinstance(job.request, CompareRequest):
+            return members[0].finished.result
+        runs = tuple(m.finished.result for m in members)
+        return CompareResult(
+            request=job.request,
+            runs=runs,
+            grad_norm_epochs=tuple(m.finished.grad_norm_epochs for m in members),
+            grad_norms=tuple(m.finished.grad_norms for m in members),
+            elapsed_s=max(run.elapsed_s for run in runs),
+        ).frozen()
+
+    def _view(self, job_id: str, job: _Job) -> JobView:
+        members = [self._members[m] for m in job.members]
+        if job.result is not None:
+            source_loss = job.result.total_loss
+            params = job.result.params
+            elapsed = job.result.elapsed_s
+        elif isinstance(job.request, CompareRequest):
+            source_loss = ragged_columns([np.array(m.total_loss) for m in members])
+            params = (
+                None if any(m.params is None for m in members) else tuple(m.params for m in members)
+            )
+            elapsed = max(m.elapsed_s for m in members)
+        else:
+            source_loss, params = np.array(members[0].total_loss), members[0].params
+            elapsed = members[0].elapsed_s
+        total_loss = np.array(source_loss, dtype=float)
+        total_loss.flags.writeable = False
+        etas = [m.eta_s for m in members if m.state.active]
+        return JobView(
+            job_id,
+            job.state,
+            int(total_loss.shape[0]),
+            job.request.epochs,
+            total_loss,
+            params,
+            elapsed,
+            job.result if not job.state.active else None,
+            job.cached,
+            job.message,
+            None if not etas or None in etas else max(etas),
+        )
+
+    def _prune(self) -> None:
+        """Forget finished jobs after a while, and the oldest when there are too many; and the
+        runs no job refers to any more."""
+        now = time.monotonic()
+        ended = sorted((j.finished, jid) for jid, j in self._jobs.items() if j.finished)
+        too_many = max(0, len(self._jobs) - self.max_jobs)
+        for rank, (finished, jid) in enumerate(ended):
+            if rank < too_many or now - finished > self.keep_finished_s:
+                del self._jobs[jid]
+        wanted = {m for job in self._jobs.values() for m in job.members}
+        for member_id in [m for m, member in self._members.items() if not member.state.active]:
+            if member_id not in wanted:
+                del self._members[member_id]

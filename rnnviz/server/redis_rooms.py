@@ -41,6 +41,7 @@ from redis.commands.core import Script
 from redis.exceptions import RedisError
 from redis.retry import Retry
 
+from rnnviz.runs.score import RoomRun
 from rnnviz.server.rooms import (
     CODE_ALPHABET,
     CODE_LENGTH,
@@ -49,7 +50,6 @@ from rnnviz.server.rooms import (
     MAX_ROOMS,
     MAX_STUDENTS,
     RoomError,
-    RoomRun,
     RoomView,
     _check_snapshot,
     normalise_code,

@@ -14,8 +14,10 @@ import json
 import secrets
 import threading
 import time
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from typing import Protocol
+
+from rnnviz.runs.score import RoomRun
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read from the back row
 CODE_LENGTH = 4
@@ -43,37 +45,6 @@ class RoomView:
     page: str
     query: dict[str, str]
     followers: int
-
-
-@dataclass(frozen=True)
-class RoomRun:
-    """One student's latest training, as the class experiment shows it: settings and scores,
-    never the model or the series.
-
-    student : the student's number in the room (1, 2, ...), not a name
-    lr, seed, hidden_size, epochs : the run's settings;  epoch : epochs done so far
-    state : "training", "finished", "stopped" or "diverged"
-    loss : the mean training loss per window in the last epoch (°C²), None before the first
-    fresh_mse : the error on fresh data from the same process (°C²), once finished; None
-        before that, or for a series without fresh data
-    """
-
-    student: int
-    lr: float
-    seed: int
-    hidden_size: int
-    epochs: int
-    epoch: int
-    state: str
-    loss: float | None = None
-    fresh_mse: float | None = None
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self), separators=(",", ":"))
-
-    @classmethod
-    def from_json(cls, text: str) -> RoomRun:
-        return cls(**json.loads(text))
 
 
 class RoomStore(Protocol):

@@ -55,6 +55,7 @@ class Following:
     code: str
     following: bool = True
     version: int = -1
+    number: int | None = None  # the student's number in the room's class experiment
 
 
 def _follow(**changes: Any) -> Following:
@@ -138,10 +139,11 @@ def _join() -> None:
     try:
         code = rooms.normalise_code(st.session_state.get("room_code_input", ""))
         store().view(code)
+        number = store().student_number(code, st.session_state[FOLLOWER_ID])
     except rooms.RoomError as err:
         st.session_state[ROOM_ERROR] = str(err)
         return
-    st.session_state[FOLLOW] = Following(code)
+    st.session_state[FOLLOW] = Following(code, number=number)
 
 
 def _set_following(on: bool) -> None:
@@ -237,6 +239,12 @@ def _student_panel(page_path: str) -> None:
             type="primary",
             width="stretch",
         )
+    if follow.number is not None:
+        st.caption(
+            f"You are student {follow.number} in this room: when you train on page 4, your "
+            "teacher's screen shows your learning rate, seed and scores under that number "
+            "(never your name, model or data)."
+        )
     st.button("Leave the room", on_click=_leave, width="stretch")
 
 
@@ -297,6 +305,19 @@ def _wait_for_move(code: str, since: int, seconds: float) -> bool:
             return True
         st.session_state.get(FOLLOW)  # the yield point: a pending rerun raises here
     return False
+
+
+def room_tag() -> tuple[str, str] | None:
+    """(room code, this student's id) once the session joined a room, following or not: their
+    trainings then join the class experiment, under their number."""
+    follow = st.session_state.get(FOLLOW)
+    return None if follow is None else (follow.code, st.session_state[FOLLOWER_ID])
+
+
+def teacher_room() -> str | None:
+    """The code of the room this session presents, if it does."""
+    teacher = st.session_state.get(TEACHER)
+    return None if teacher is None else teacher.code
 
 
 def page_for(url_path: str, pages: list[Any]) -> Any | None:

@@ -37,7 +37,7 @@ def test_stop_keeps_the_partly_trained_model(page: Page, app_url: str):
     page.goto(f"{app_url}/training?epochs=10000&hidden=48&wseed=22")
     wait_idle(page)
     page.get_by_role("button", name="Train", exact=True).click()
-    expect(page.get_by_text("epochs/s")).to_be_visible(timeout=180_000)  # training, live
+    expect(page.get_by_text("s left")).to_be_visible(timeout=180_000)  # training, live, an ETA
     # The page's own Stop (the toolbar has one too, which stops the script, not the training).
     main = page.locator('[data-testid="stMain"]')
     main.get_by_role("button", name="Stop", exact=True).first.click()

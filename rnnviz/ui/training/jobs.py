@@ -17,7 +17,7 @@ import numpy as np
 import streamlit as st
 
 from rnnviz.server.jobs import JobState, JobView
-from rnnviz.ui import compute
+from rnnviz.ui import compute, presenter
 
 # Session-state keys, named once. Each job key holds a `Tracked` or nothing.
 RUN = "training_run"  # the main training run
@@ -25,13 +25,12 @@ COMPARE = "training_compare"  # the compared runs, one CompareRequest
 TRUNCATION = "training_truncation"  # the truncated-BPTT experiment, one CompareRequest
 SUBMIT_ERROR = "training_submit_error"  # why the last Train click was refused, shown once
 
-# Every poll is a script run on the server (a thread started, the fragment drawn), and with ten
-# trainings queued the polls outnumbered the room's clicks: poll only as often as the screen
-# needs. Running: the loss curve moves twice a second. Next in line: notices its start within a
-# second. Further back: the queue moves one place per training (about 10 s by default).
+# Every poll is a script run on the server (a thread started, the fragment drawn), and with a
+# room of trainings the polls outnumber the room's clicks: poll only as often as the screen
+# needs. Running: the loss curve moves twice a second. Starting: notices its start within a
+# second.
 POLL_RUNNING_S = 0.5
-POLL_NEXT_S = 1.0
-POLL_QUEUED_S = 2.0
+POLL_STARTING_S = 1.0
 LIVE_POINTS = 500  # a live loss curve shows at most this many epochs (every k-th, and the last)
 
 OnEnd = Callable[["Tracked"], None]  # told once a job has ended (finished, stopped, cached)
@@ -51,10 +50,10 @@ class Tracked:
     job_id: str
     ticket: str
     state: JobState = JobState.QUEUED
-    position: int = 0
     epoch: int = 0
     epochs: int = 0
     elapsed_s: float = 0.0
+    eta_s: float | None = None
     total_loss: np.ndarray = field(default_factory=lambda: np.zeros(0))
     params: Any = None
     result: Any = None
@@ -77,11 +76,11 @@ class Tracked:
                 "again."
             )
             return
-        self.state, self.position, self.epochs = view.state, view.position, view.epochs
+        self.state, self.epochs = view.state, view.epochs
         self.cached, self.message = view.cached, view.message
         if view.params is not None:  # keep the last snapshot until a newer one exists
             self.epoch, self.total_loss, self.params = view.epoch, view.total_loss, view.params
-            self.elapsed_s = view.elapsed_s
+            self.elapsed_s, self.eta_s = view.elapsed_s, view.eta_s
         self.result = view.result
 
 
@@ -98,7 +97,7 @@ def submit(key: str, request: Any, fresh: bool = False, on_end: OnEnd | None = N
     """Button callback: queue `request` (or get it from the cache) and track it under `key`."""
     st.session_state[SUBMIT_ERROR] = None
     try:
-        job_id, ticket = compute.pool().submit(request, fresh=fresh)
+        job_id, ticket = compute.pool().submit(request, fresh=fresh, tag=presenter.room_tag())
     except ValueError as err:  # PoolBusy: too many trainings waiting
         st.session_state[SUBMIT_ERROR] = str(err)
         return
@@ -138,13 +137,10 @@ def adopt_cached(key: str, request: Any, on_end: OnEnd | None = None) -> None:
 
 
 def poll_interval(job: Tracked | None) -> float | None:
-    """How often the fragment polls: fast while training or next in line, gently further back,
-    not at all once the job has ended."""
+    """How often the fragment polls: while the job is active, not at all once it has ended."""
     if job is None or not job.active:
         return None
-    if job.state == JobState.RUNNING:
-        return POLL_RUNNING_S
-    return POLL_NEXT_S if job.position <= 1 else POLL_QUEUED_S
+    return POLL_RUNNING_S if job.state == JobState.RUNNING else POLL_STARTING_S
 
 
 def live(key: str, draw: Callable[[Tracked], None], on_end: OnEnd | None = None) -> None:
@@ -178,29 +174,22 @@ def submit_error() -> None:
 
 
 def status(job: Tracked, what: str) -> None:
-    """Queue position, progress bar with epochs/s and time left, or how the job ended."""
-    if job.state == JobState.QUEUED:
-        where = (
-            "Waiting for its turn, next in line: it starts as soon as the training before it has "
-            "finished"
-            if job.position <= 1
-            else f"Waiting for its turn: about {job.position} trainings ahead of you (the one "
-            f"running now and {job.position - 1} queued before yours)"
-        )
+    """Starting, a progress bar with the time left, or how the job ended."""
+    if job.state == JobState.QUEUED or (job.state == JobState.RUNNING and job.epoch == 0):
         st.info(
-            f"{where}. The server trains one run at a time so that every student's clicks stay "
-            "fast (the very first training also waits a few seconds for the training process "
-            "to start). It begins by itself; Stop cancels it.",
+            "Starting: this training joins the server's shared computation at its next epoch. "
+            "Trainings on the same series, window length and hidden size run together as one "
+            "stacked computation, each with its own seed, learning rate and epochs, so a room "
+            "full of trainings costs little more than a few (the very first training also waits "
+            "a few seconds for the training process to start). Stop cancels it.",
             icon=":material/hourglass_top:",
         )
         return
     if job.state == JobState.RUNNING:
         done = job.epoch / job.epochs if job.epochs else 0.0
-        rate = job.epoch / job.elapsed_s if job.elapsed_s > 0 else 0.0
         text = f"{what}: epoch {job.epoch:,} of {job.epochs:,}"
-        if rate > 0:
-            left = (job.epochs - job.epoch) / rate
-            text += f" · {rate:,.0f} epochs/s · about {left:,.0f} s left"
+        if job.eta_s is not None:  # from the recent epochs per second, as others join or leave
+            text += f" · about {job.eta_s:,.0f} s left"
         st.progress(min(done, 1.0), text=text)
         return
     if job.state in (JobState.LOST, JobState.FAILED):
