@@ -37,7 +37,10 @@ def loss_figure(
     max_points : show at most about this many epochs per curve (every k-th and the last, their
         exact values): a few hundred points draw the same line, and faster
     """
-    fig = go.Figure(layout=style.layout(360))
+    # Built as plain dicts and validated once by go.Figure: the live curve is redrawn at every
+    # poll, and add_trace/update_layout validate each call (11 ms against 1.6 ms a figure,
+    # measured with py-spy on the server during ten live trainings).
+    traces = []
     for index, (label, loss) in enumerate(curves):
         loss = np.asarray(loss, float)
         keep = positive_finite(loss)
@@ -45,40 +48,40 @@ def loss_figure(
             chosen = np.zeros_like(keep)
             chosen[epoch_rows(loss.shape[0], max_points)] = True
             keep &= chosen
-        fig.add_trace(
-            go.Scatter(
-                x=np.arange(1, loss.shape[0] + 1)[keep],
-                y=loss[keep],
-                mode="lines",
-                name=label,
-                line=style.line(palette.run_colour(index)),
-                hovertemplate="epoch %{x}: %{y:.4g}<extra>" + label + "</extra>",
-            )
+        traces.append(
+            {
+                "type": "scatter",
+                "x": np.arange(1, loss.shape[0] + 1)[keep],
+                "y": loss[keep],
+                "mode": "lines",
+                "name": label,
+                "line": style.line(palette.run_colour(index)),
+                "hovertemplate": "epoch %{x}: %{y:.4g}<extra>" + label + "</extra>",
+            }
         )
     shown = [np.asarray(loss, float)[positive_finite(loss)] for _, loss in curves]
     last = max([epochs or 0] + [len(loss) for _, loss in curves])
     if noise_floor is not None and noise_floor > 0:
         # A trace, not add_hline's annotation: on a log axis that label lands at the wrong height.
-        fig.add_trace(
-            go.Scatter(
-                x=[1, max(last, 2)],
-                y=[noise_floor, noise_floor],
-                mode="lines",
-                name=f"noise floor σ² = {noise_floor:.3g}",
-                line=style.line(palette.BLACK, "dash", width=1),
-                hoverinfo="skip",
-            )
+        traces.append(
+            {
+                "type": "scatter",
+                "x": [1, max(last, 2)],
+                "y": [noise_floor, noise_floor],
+                "mode": "lines",
+                "name": f"noise floor σ² = {noise_floor:.3g}",
+                "line": style.line(palette.BLACK, "dash", width=1),
+                "hoverinfo": "skip",
+            }
         )
         shown.append(np.array([noise_floor]))
     values = np.concatenate(shown) if shown else np.zeros(0)
-    fig.update_layout(
-        xaxis_title="epoch",
-        yaxis_title=y_title,
-        yaxis={"type": "log", **log_ticks(values)},
-    )
+    layout = style.layout(360)
+    layout["xaxis"] = {"title": {"text": "epoch"}}
     if epochs:
-        fig.update_xaxes(range=[0, epochs + 1])
-    return fig
+        layout["xaxis"]["range"] = [0, epochs + 1]
+    layout["yaxis"] = {"title": {"text": y_title}, "type": "log", **log_ticks(values)}
+    return go.Figure({"data": traces, "layout": layout})
 
 
 def _days_series(

@@ -31,9 +31,9 @@ def baselines(series: tuple, seq_len: int) -> core.Baselines:
 
 
 @functools.lru_cache(maxsize=256)
-def _data_scale(request: TrainRequest) -> tuple[int, float]:
-    # (N windows, the scaler's std) of the request's data; keyed by the whole request, which is
-    # small for a generated series (an uploaded one is a tuple of its values).
+def data_scale(request: TrainRequest) -> tuple[int, float]:
+    """(N windows, the scaler's std) of the request's data, cached: a live page needs them at
+    every poll. Keyed by the whole request (an uploaded series is a tuple of its values)."""
     _, X, _, scaler = request.data()
     return X.shape[0], float(scaler.std)
 
@@ -43,7 +43,7 @@ def last_loss(request: TrainRequest, total_loss: np.ndarray) -> float | None:
     None before the first epoch or when it is not a finite number."""
     if len(total_loss) == 0:
         return None
-    n_windows, std = _data_scale(request)
+    n_windows, std = data_scale(request)
     value = float(total_loss[-1]) / n_windows * std**2
     return value if math.isfinite(value) else None
 

@@ -14,7 +14,7 @@ from rnnviz import core
 from rnnviz import settings as schema
 from rnnviz.figures.inside import hidden_state_figure, weights_figure
 from rnnviz.figures.training import loss_figure, predictions_figure, tutorial_test_figure
-from rnnviz.runs import RunResult, TrainedModel, TrainRequest
+from rnnviz.runs import RunResult, TrainedModel, TrainRequest, score
 from rnnviz.text import numbers, training
 from rnnviz.ui import layout, state
 from rnnviz.ui.training import controls, jobs
@@ -153,10 +153,10 @@ def draw_live(job: jobs.Tracked) -> None:
     if job.epoch == 0:
         return
     request = job.request
-    _, X, _, scaler = request.data()
+    n_windows, std = score.data_scale(request)  # cached: this redraws at every poll
     noise = dict(request.series).get("sigma")
     floor = noise**2 if noise and request.uploaded is None else None
-    curve = np.asarray(job.total_loss, float) / X.shape[0] * scaler.std**2  # °C² per window
+    curve = np.asarray(job.total_loss, float) / n_windows * std**2  # °C² per window
     layout.chart(
         loss_figure(
             [("mean loss per window", curve)],
@@ -165,7 +165,7 @@ def draw_live(job: jobs.Tracked) -> None:
             max_points=jobs.LIVE_POINTS,
         ),
         "The loss of each epoch, averaged over the windows (log scale), in °C². The tutorial "
-        f"prints total_loss, the sum over all {X.shape[0]} windows: {X.shape[0]} times this. The "
+        f"prints total_loss, the sum over all {n_windows} windows: {n_windows} times this. The "
         "dashed line is σ², the noise no predictor can foresee: far below it, a model fits the "
         "noise of its training windows.",
         key="training_loss",
