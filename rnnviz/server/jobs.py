@@ -20,17 +20,12 @@ run is stopped only when every session that asked for it has let it go.
 from __future__ import annotations
 
 import dataclasses
-import multiprocessing as mp
 import queue as queue_module
-import sys
 import threading
 import time
-import types
 import uuid
-from collections.abc import Callable, Hashable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
 import numpy as np
@@ -38,9 +33,10 @@ import numpy as np
 from rnnviz.core.history import stopped_message
 from rnnviz.runs import CompareRequest, CompareResult, TrainRequest
 from rnnviz.runs.compare import ragged_columns
-from rnnviz.server import worker
 from rnnviz.server.batching import BatchKey, Finished, Update
 from rnnviz.server.cache import RunCache
+from rnnviz.server.records import JobState, JobView, PoolBusy
+from rnnviz.server.workers import Workers
 
 # How much lower the workers' CPU priority is than the server's (Linux nice, 0 … 19). Training
 # only ever waits a little longer for it; a click then never waits for a training step.
@@ -49,50 +45,6 @@ FAILED_WORKER = (
     "The training process stopped unexpectedly, so this training was lost. Press Train to run "
     "it again."
 )
-
-
-class JobState(StrEnum):
-    """Where a training job is. QUEUED and RUNNING are active; the others are ends. LOST is a
-    page's word for a job the pool no longer knows (the server restarted, or forgot it)."""
-
-    QUEUED = "queued"
-    RUNNING = "running"
-    DONE = "done"
-    STOPPED = "stopped"
-    FAILED = "failed"
-    LOST = "lost"
-
-    @property
-    def active(self) -> bool:
-        return self in (JobState.QUEUED, JobState.RUNNING)
-
-
-class PoolBusy(ValueError):
-    """Too many trainings at once; the message says so to the student."""
-
-
-@dataclass(frozen=True)
-class JobView:
-    """What a page sees of a job at one moment (a snapshot: it never changes afterwards).
-
-    state : a JobState (never LOST: that is a page's word)
-    epoch, epochs : progress;  total_loss : (epoch,) for a run, (epoch, K) for a comparison,
-        read-only;  params : the latest (K of them for a comparison), read-only
-    eta_s : seconds left, from the recent epochs per second (None until known)
-    result : the RunResult / CompareResult once done or stopped;  cached : from the cache
-    """
-
-    job_id: str
-    state: JobState
-    epoch: int
-    epochs: int
-    total_loss: np.ndarray
-    params: Any
-    elapsed_s: float
-    result: Any
-    cached: bool
-    message: str
-    eta_s: float | None = None
 
 
 @dataclass
@@ -133,22 +85,6 @@ def _runs_of(request: Any) -> tuple[tuple[TrainRequest, ...], int]:
     return (request,), 0
 
 
-@contextmanager
-def _plain_main() -> Iterator[None]:
-    """Start processes without re-running the server's main script in them.
-
-    A spawned process imports the parent's `__main__` from its file; under `streamlit run` that
-    file is app.py, which would then run (in Streamlit's bare mode) in every worker. Workers
-    need only rnnviz.server.worker, so they are started while `__main__` is an empty module.
-    """
-    main = sys.modules["__main__"]
-    sys.modules["__main__"] = types.ModuleType("__main__")
-    try:
-        yield
-    finally:
-        sys.modules["__main__"] = main
-
-
 class TrainingPool:
     """Trains requests in `workers` batching processes; identical runs in flight are shared.
 
@@ -179,10 +115,7 @@ class TrainingPool:
         self._job_in_flight: dict[Any, str] = {}  # request -> job id
         self._member_in_flight: dict[tuple[TrainRequest, int], str] = {}
         self._key_worker: dict[BatchKey, int] = {}
-        self._processes: list[Any] = []
-        self._commands: list[Any] = []
-        self._events = None
-        self._context = mp.get_context("spawn")  # no fork of a threaded server
+        self._workers = Workers(workers, niceness)
 
     # -- the API pages use ---------------------------------------------------------------------
     def submit(
@@ -261,24 +194,16 @@ class TrainingPool:
                 member.jobs.discard(job_id)
                 if not member.jobs and member.state.active:
                     self._member_in_flight.pop((member.request, member.record_every), None)
-                    self._commands[member.worker].put(("stop", member_id))
+                    self._workers.send(member.worker, "stop", member_id)
 
     def worker_pids(self) -> list[int]:
         with self._lock:
-            return [p.pid for p in self._processes if p is not None and p.is_alive()]
+            return self._workers.pids()
 
     def shutdown(self) -> None:
         """Stop every run and the worker processes (tests; a server simply exits)."""
         with self._lock:
-            processes, commands = list(self._processes), list(self._commands)
-        for process, channel in zip(processes, commands, strict=True):
-            if process is not None and process.is_alive():
-                channel.put(("quit",))
-        for process in processes:
-            if process is not None:
-                process.join(timeout=10)
-                if process.is_alive():
-                    process.terminate()
+            self._workers.stop()
 
     # -- runs in the workers -------------------------------------------------------------------
     def _member_for(self, run: TrainRequest, record_every: int, job_id: str) -> str:
@@ -289,14 +214,15 @@ class TrainingPool:
             index = self._worker_for(BatchKey.of(run))
             self._members[member_id] = _Member(run, record_every, index)
             self._member_in_flight[(run, record_every)] = member_id
-            self._commands[index].put(("add", member_id, run, record_every))
+            self._workers.send(index, "add", member_id, run, record_every)
         self._members[member_id].jobs.add(job_id)
         return member_id
 
     def _worker_for(self, key: BatchKey) -> int:
         """The worker that trains `key`'s batch: the one already training it, or the least
         busy one (a batch lives in one worker: its runs are one computation)."""
-        self._start()
+        if self._workers.start():
+            threading.Thread(target=self._listen, name="rnnviz-training", daemon=True).start()
         busy = [0] * self.workers
         training = set()
         for member in self._members.values():
@@ -308,33 +234,11 @@ class TrainingPool:
                 return index
         return min(range(self.workers), key=busy.__getitem__)
 
-    def _start(self) -> None:
-        """Start the event listener and any worker not running (first use, or one that died)."""
-        if self._events is None:
-            self._events = self._context.Queue()
-            threading.Thread(target=self._listen, name="rnnviz-training", daemon=True).start()
-        while len(self._processes) < self.workers:
-            self._processes.append(None)
-            self._commands.append(None)
-        for index, process in enumerate(self._processes):
-            if process is not None and process.is_alive():
-                continue
-            commands = self._context.Queue()
-            process = self._context.Process(
-                target=worker.serve,
-                args=(commands, self._events, self.niceness),
-                name=f"rnnviz-worker-{index}",
-                daemon=True,
-            )
-            with _plain_main():
-                process.start()
-            self._processes[index], self._commands[index] = process, commands
-
     def _listen(self) -> None:
         """The pool's one listener thread: the workers' events, applied under the lock."""
         while True:
             try:
-                event = self._events.get(timeout=1.0)
+                event = self._workers.events.get(timeout=1.0)
             except queue_module.Empty:
                 self._check_workers()
                 continue
@@ -367,11 +271,7 @@ class TrainingPool:
 
     def _check_workers(self) -> None:
         with self._lock:
-            dead = {
-                index
-                for index, process in enumerate(self._processes)
-                if process is not None and not process.is_alive()
-            }
+            dead = self._workers.dead()
             for member in self._members.values():
                 if member.worker in dead and member.state.active:
                     self._failed(member, FAILED_WORKER)
