@@ -3,7 +3,7 @@
 import streamlit as st
 
 from rnnviz.ui import layout
-from rnnviz.ui.training import classroom, compare, controls, fit, jobs, run, take_home
+from rnnviz.ui.training import classroom, compare, controls, fit, heldout, jobs, run, take_home
 
 layout.page_header(
     "4 · Training",
@@ -33,7 +33,8 @@ if result is not None:
     run.hidden_state(result)
     run.weights(result)
     st.subheader("How good is the fit, really?")
-    fit.generalisation(result)
+    fit.generalisation(result)  # fresh days from the generated series' own process
+    heldout.section(result)  # days held out at the end of any series
     st.subheader("Take it home")
     take_home.downloads(result)
 
