@@ -12,7 +12,7 @@ from rnnviz.figures.inside import gradient_norm_figure
 from rnnviz.figures.training import loss_figure
 from rnnviz.runs import CompareRequest, CompareResult, RunResult, TrainRequest
 from rnnviz.text import numbers, training
-from rnnviz.ui import layout
+from rnnviz.ui import layout, series
 from rnnviz.ui.training import fit, heldout, jobs
 
 
@@ -170,6 +170,27 @@ def draw_compare(job: jobs.Tracked) -> None:
     messages = [run.message for run in snapshot_runs(job) if run.diverged]
     for message in dict.fromkeys(messages):
         st.error(message, icon=":material/error:")
+
+
+def truncation_intro() -> None:
+    """What the experiment does, and what it is measured on for this series."""
+    measured = series.is_measured()
+    on = (
+        "on the held-out tail (a real series has no process to draw fresh days from)"
+        if measured
+        else "on fresh data, against the noise floor and the best rule that uses only yesterday"
+    )
+    needs = (
+        "Real weather remembers more than yesterday"
+        if measured
+        else "The weather process needs two past days ($\\varphi_1$ and $\\varphi_2$)"
+    )
+    st.markdown(
+        "Truncated BPTT carries `dh_next` back only $k$ steps from the last day; earlier steps "
+        f"add nothing to $dW_{{xh}}$, $dW_{{hh}}$, $db_h$. {needs}: this experiment trains the "
+        "settings above with $k$ = 1, 2, 3 and full BPTT from the same start and measures each "
+        f"{on}."
+    )
 
 
 def draw_truncation(job: jobs.Tracked) -> None:

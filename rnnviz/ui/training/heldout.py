@@ -57,6 +57,13 @@ def section(result: RunResult) -> None:
             report.versus_persistence, ("the RNN", '"tomorrow = today"'), unit
         )
         st.markdown(f"**{sentence}**")
+        if report.versus_persistence.verdict != core.Verdict.BETTER:
+            st.caption(
+                'That is the lesson of real weather: tomorrow is mostly today, so "tomorrow = '
+                'today" is a hard rule to beat, and a few hundred days cannot tell small '
+                "differences apart. The interval says how sure the measurement is, not only "
+                "which mean is lower."
+            )
     layout.chart(
         generalisation_figure(report.bars(), None),
         f"Mean squared error in {squared}: the RNN on the windows it trained on (orange), then "
