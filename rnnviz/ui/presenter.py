@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from rnnviz import settings as schema
 from rnnviz.server import rooms
@@ -29,10 +30,12 @@ FOLLOW = "room_follow"  # a Following once joined
 PENDING = "room_pending"  # a RoomView to apply at the start of the next run
 FOLLOWER_ID = "room_follower_id"
 ROOM_ERROR = "room_error"
-# A following student's fragment runs every WAIT_S seconds and waits for the teacher's move in
-# between, in slices of SLICE_S: each slice ends at a Streamlit yield point, so the student's own
-# click (or the fragment's next timer tick) interrupts the wait within SLICE_S.
+# A following student's fragment runs every WAIT_S seconds and waits for the teacher's move for
+# WAIT_S - MARGIN_S of them, in slices of SLICE_S: each slice ends at a Streamlit yield point, so
+# the student's own click interrupts the wait within SLICE_S. The margin lets each run end before
+# the browser's next timer tick, which would otherwise interrupt it and start the wait over.
 WAIT_S = 2.0
+MARGIN_S = 0.4
 SLICE_S = 0.1
 TEACHER_POLL_S = 4.0  # the teacher's panel: the count of followers
 
@@ -287,7 +290,12 @@ def _following_status(page_path: str) -> None:
         # which reruns only that fragment): redraw the sidebar, without this fragment.
         st.rerun(scope="app")
     st.success(f"Following room {follow.code}.")
-    if _wait_for_move(follow.code, since, WAIT_S - SLICE_S):
+    ctx = get_script_run_ctx()
+    if ctx is None or not ctx.fragment_ids_this_run:
+        # A full run draws the page now: blocking it would delay the student's page and let the
+        # fragment's first timer tick interrupt it. The fragment's own runs do the waiting.
+        return
+    if _wait_for_move(follow.code, since, WAIT_S - MARGIN_S):
         _check_room(page_path)  # queues the teacher's new screen and reruns the app
 
 
