@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .buffers import Batch, Buffers
+from .buffers import Batch, Buffers, fits
 from .flat import split, unflatten
 from .rnn import Params
 
@@ -54,7 +54,7 @@ class StackedSGD:
         self.lr, self.clip, self.stops = np.asarray(lr, float), np.asarray(clip, float), stops
         self.hidden, self.seq_len, self.sizes = hidden, seq_len, tuple(sizes)
         self.lean = max(self.sizes) == 1  # per-sample SGD
-        fit = _drop_model_axis if K == 1 else _as_is
+        fit, row = fits(K, self.lean)
         self.theta_v, self.grad_v, self.backup_v = fit(theta), fit(self.grad), fit(self.backup)
         # One value for all rows is a 0-d array, else one value per entry of grad: an operand
         # of grad's own shape is cheaper per call than a (K, 1) one that NumPy broadcasts.
@@ -67,17 +67,16 @@ class StackedSGD:
         self.w_xh_3 = w_xh[:, :, 0][:, None, :]  # (K, 1, H), broadcast over (T, K, 1, H)
         self.w_xh_4 = fit(w_xh[:, :, 0][:, None, None, :])  # (K, 1, 1, H)
         self.b_h_3, self.b_h_v = b_h[:, None, :], fit(b_h[:, None, :])  # (K, 1, H)
-        self.w_hy_col, self.w_hy_3, self.b_y = fit(w_hy.swapaxes(-1, -2)), fit(w_hy), fit(b_y)
+        self.w_hy_col, self.w_hy_3, self.b_y = fit(w_hy.swapaxes(-1, -2)), row(w_hy), fit(b_y)
         self.gW_xh, self.gw_xh, self.gW_hh = fit(gW_xh), fit(gW_xh[:, :, 0]), fit(gW_hh)
         self.gb_h, self.gw_hy, self.gb_y, self.gb_y3 = (
             fit(gb_h),
-            fit(gw_hy),
+            row(gw_hy) if self.lean else fit(gw_hy),
             fit(gb_y),
-            fit(gb_y[..., None]),
+            row(gb_y[..., None]),
         )
         self.buffers = {
-            B: Buffers(K, B, seq_len, H, self.stops, fit, self.lean)
-            for B in sorted(set(self.sizes))
+            B: Buffers(K, B, seq_len, H, self.stops, self.lean) for B in sorted(set(self.sizes))
         }
         # Per-sample: y_pred − y of every window of the epoch, (N, K, 1), one row per step.
         self.errs = np.empty((len(self.sizes), K, 1)) if self.lean else None
@@ -256,11 +255,3 @@ def _batch_loss(err: np.ndarray, batch: Batch) -> np.ndarray:
 _ZERO, _ONE, _TWO = np.array(0.0), np.array(1.0), np.array(2.0)
 for _constant in (_ZERO, _ONE, _TWO):
     _constant.flags.writeable = False
-
-
-def _drop_model_axis(arr: np.ndarray) -> np.ndarray:
-    return arr[0]
-
-
-def _as_is(arr: np.ndarray) -> np.ndarray:
-    return arr
