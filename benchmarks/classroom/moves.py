@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-STEPPER, BPTT = "stepper", "bptt"
+STEPPER, BPTT, TRAINING = "stepper", "bptt", "training"
 LAST = 6  # both pages step 0 … T+1 with T = 5
 TITLES = {STEPPER: "2 · The RNN, step by step", BPTT: "3 · BPTT, step by step"}
+TRAINING_TITLE = "4 · Training"
 LABELS = {  # (page, move) -> (widget key, button label)
     (STEPPER, "next"): ("fstep:next", "Next ▶"),
     (STEPPER, "back"): ("fstep:back", "◀ Back"),
@@ -102,20 +103,25 @@ MACROS = (
     ("goto", STEPPER),
     ("back_to", 0),
 )
+# The teacher's lead: steps and page changes mixed, so that followers follow both kinds
+# (from step 0 on the stepper: Next, Next, BPTT page, ▶, ▶, stepper page, Next, …).
+LEAD = (("next_to", 2), ("goto", BPTT), ("next_to", 2), ("goto", STEPPER), ("next_to", LAST))
 
 
 class Plan:
-    """The next move from the current state: ("nav", page) or ("click", move)."""
+    """The next move from the current state: ("nav", page) or ("click", move), cycling
+    through `macros`."""
 
-    def __init__(self) -> None:
+    def __init__(self, macros: tuple[tuple[str, object], ...] = MACROS) -> None:
+        self.macros = macros
         self.macro, self.done = 0, 0
 
     def _advance(self) -> None:
-        self.macro, self.done = (self.macro + 1) % len(MACROS), 0
+        self.macro, self.done = (self.macro + 1) % len(self.macros), 0
 
     def next(self, s: Expect) -> tuple[Action, Expect]:
-        for _ in range(3 * len(MACROS)):
-            name, arg = MACROS[self.macro]
+        for _ in range(3 * len(self.macros)):
+            name, arg = self.macros[self.macro]
             if name == "goto":
                 self._advance()
                 if s.page != arg:

@@ -56,6 +56,7 @@ class StClient:
         self.bytes_received = 0
         self.messages_received = 0
         self.reruns_sent = 0
+        self.last_sent = 0.0  # time.monotonic() of the last rerun request sent
         self.served_early = 0  # requests served by a run that ended "early" or unannounced
         self._ws = None
         self._reader: asyncio.Task | None = None
@@ -269,6 +270,7 @@ class StClient:
         sent = time.monotonic()
         await self._ws.send(msg.SerializeToString())
         self.reruns_sent += 1
+        self.last_sent = sent
         return sent
 
     async def _wait(self, sent: float, fragment_id: str | None, timeout: float) -> Run:
@@ -320,6 +322,28 @@ class StClient:
         states.append(WidgetState(id=proto.id, trigger_value=True))
         fragment = node.fragment_id
         sent = await self._rerun(states, fragment_id=fragment)
+        run = await self._wait(sent, fragment or None, timeout)
+        return run.finished - sent
+
+    async def change(self, key: str, value: Any, timeout: float = 30.0) -> float:
+        """Set the widget with this user key as a user does (a slider moved, a number typed)
+        and wait for its rerun; returns the latency.
+
+        value : a number for a slider or number input, an option's label for a select slider,
+            a string for a text input.
+        """
+        for kind in ("slider", "number_input", "text_input"):
+            found = self.widget(key=key, kind=kind)
+            if found is not None:
+                break
+        else:
+            raise LookupError(f"{self.name}: no slider or input {key!r} on screen")
+        node, proto = found
+        if proto.disabled:
+            raise LookupError(f"{self.name}: {key!r} is disabled")
+        self._values.set_by_user(kind, proto, value)
+        fragment = node.fragment_id
+        sent = await self._rerun(self.widget_states(), fragment_id=fragment)
         run = await self._wait(sent, fragment or None, timeout)
         return run.finished - sent
 
