@@ -35,6 +35,7 @@ class Expect:
     bstep: int  # the BPTT page's step
     win: int
     seed: int
+    edited: bool = False  # the scalar model's numbers were changed (the summary then says so)
 
     @property
     def step(self) -> int:
@@ -48,17 +49,17 @@ class Expect:
 
     def texts(self) -> list[str]:
         w = self.win
+        how = "edited by hand or by SGD steps" if self.edited else f"seed {self.seed})"
         return [
             TITLES[self.page],
             f"Step {self.step} of {LAST}",
-            f"Window: days {w}–{w + 4} → day {w + 5}; model: the scalar RNN (H = 1, seed "
-            f"{self.seed})",
+            f"Window: days {w}–{w + 4} → day {w + 5}; model: the scalar RNN (H = 1, {how}",
         ]
 
 
 STEP_RE = re.compile(rf"Step (\d+) of {LAST}")
 SUMMARY_RE = re.compile(
-    r"Window: days (\d+)–\d+ → day \d+; model: the scalar RNN \(H = 1, seed (\d+)"
+    r"Window: days (\d+)–\d+ → day \d+; model: the scalar RNN \(H = 1, (?:seed (\d+)|edited)"
 )
 
 
@@ -69,7 +70,9 @@ def shown(text: str, fallback: Expect) -> Expect:
     summary = SUMMARY_RE.search(text)
     out = replace(fallback, page=page)
     if summary:
-        out = replace(out, win=int(summary.group(1)), seed=int(summary.group(2)))
+        seed, edited = summary.group(2), summary.group(2) is None
+        out = replace(out, win=int(summary.group(1)), edited=edited)
+        out = out if edited else replace(out, seed=int(seed))
     return out.with_step(int(step.group(1))) if step else out
 
 

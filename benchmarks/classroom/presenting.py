@@ -16,7 +16,7 @@ import random
 
 from benchmarks.classroom.bench import Bench, Follow
 from benchmarks.classroom.follow import Move
-from benchmarks.classroom.moves import LEAD, Expect, Plan
+from benchmarks.classroom.moves import LEAD, Expect, Plan, shown
 from benchmarks.classroom.stepping import Page, check_shows, make_move, wait_flag
 from benchmarks.stclient import ClickTimeout
 
@@ -89,8 +89,9 @@ async def follow(bench: Bench, idx: int, page: Page, expect: Expect) -> Expect:
             expect, following = await _follow_move(bench, idx, page, move, expect)
     finally:
         bench.lead.leave(idx)
-    if following:
-        await page.explore()
+    if not following:  # an error already: go on from whatever the page shows now
+        return shown(await page.text(), expect)
+    await page.explore()
     return check_shows(bench, idx, page, await page.text(), expect, "exploring on its own:")
 
 
