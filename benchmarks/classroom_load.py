@@ -53,8 +53,8 @@ What is measured (benchmarks/classroom/targets.py has the targets)
 - Teacher's move → follower's screen shows it, over every (move, follower) pair: from the
   teacher's click to the first moment the follower's page has finished its run and shows the
   teacher's page title, step and window and seed. One clock, this process's time.monotonic():
-  a Chromium page's times are mapped onto it by an offset measured when the page opens (see
-  benchmarks/classroom/chromium.py); a protocol client's are on it already.
+  a Chromium page's times are mapped onto it by an offset bounded by readings of both clocks
+  (see benchmarks/classroom/chromium.py); a protocol client's are on it already.
 - Memory: RSS of the server and its child processes (the training worker), sampled every
   0.5 s with psutil; PSS beside it. CPU over the room (after the idle baseline): the server,
   its training workers, Chromium and the Playwright driver, this process (the load generator:

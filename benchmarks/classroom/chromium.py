@@ -3,11 +3,12 @@ tests/e2e/conftest.py): a student's view, rendering included.
 
 What a page measures runs inside it: page.js, installed before Streamlit loads, takes every time
 on the page's own clock (a click event, the first DOM change that shows some texts). Those times
-are mapped onto the benchmark's clock (time.monotonic() of this process) by an offset measured
-when the page opens: the page's clock is read five times, each between two readings of ours,
-and the reading with the shortest round trip gives the offset, to within half that round trip
-(both clocks are the machine's monotonic clock, so the offset does not drift). The report
-prints the largest such uncertainty.
+are mapped onto the benchmark's clock (time.monotonic() of this process) by an offset: each
+reading of the page's clock taken between two readings of ours bounds the offset to an interval,
+and the offset is the middle of the intersection of all of them (five readings when the page
+opens, one more before each click). Both clocks are the machine's monotonic clock, so the offset
+does not drift and the intersection only narrows; the report prints the largest half-width a
+time was mapped with.
 """
 
 from __future__ import annotations
@@ -79,6 +80,7 @@ class ChromiumPage:
         self.bench, self.idx, self.context, self.page = bench, idx, context, page
         self.seen_errors: set[tuple[str, str]] = set()
         self.offset = 0.0  # the page's clock minus the benchmark's, seconds
+        self.bounds = (-float("inf"), float("inf"))  # what the readings allow for the offset
         self.pressed = 0.0
         self._ids = itertools.count()
 
@@ -92,19 +94,32 @@ class ChromiumPage:
         return cls(bench, idx, context, page)
 
     # -- the page's clock ----------------------------------------------------------------------
+    async def read_clock(self) -> None:
+        """One reading of the page's clock between two of ours: it bounds the offset (the
+        page's time minus ours) to an interval; the offset kept is the middle of the
+        intersection of every such interval so far, its error half the intersection's width."""
+        before = time.monotonic()
+        in_page = await self.page.evaluate("() => performance.now()") / 1000
+        after = time.monotonic()
+        low, high = max(self.bounds[0], in_page - after), min(self.bounds[1], in_page - before)
+        if low > high:  # cannot happen for two steady clocks; start again from this reading
+            low, high = in_page - after, in_page - before
+        self.bounds = (low, high)
+        self.offset = (low + high) / 2
+
     async def align(self) -> None:
         """The offset between the page's clock and the benchmark's (see the module's doc)."""
-        best = None
         for _ in range(ALIGN_READINGS):
-            before = time.monotonic()
-            in_page = await self.page.evaluate("() => performance.now()")
-            after = time.monotonic()
-            if best is None or after - before < best[0]:
-                best = (after - before, in_page / 1000 - (before + after) / 2)
-        self.offset = best[1]
-        self.bench.clock_errors.append(best[0] / 2)
+            await self.read_clock()
+
+    @property
+    def clock_error(self) -> float:
+        """How far the offset may be off, seconds."""
+        return (self.bounds[1] - self.bounds[0]) / 2
 
     def on_our_clock(self, page_ms: float) -> float:
+        """A time of the page's clock on ours (the uncertainty it carries goes to the report)."""
+        self.bench.clock_errors.append(self.clock_error)
         return page_ms / 1000 - self.offset
 
     async def _arm(self, parts: list[str], idle: bool) -> str:
@@ -148,6 +163,7 @@ class ChromiumPage:
     async def _click(self, target, parts: list[str]) -> float:
         """Click `target`; the page's time from the click event to the first moment it is idle
         and shows `parts` (the watch starts before the click)."""
+        await self.read_clock()  # one more reading narrows the offset (see read_clock)
         shown = await self.watch(parts, True, CLICK_TIMEOUT)
         await target.click()
         at = await shown
@@ -157,13 +173,15 @@ class ChromiumPage:
         return at - self.pressed
 
     async def move(self, action: Action, before: Expect, after: Expect) -> float:
+        """Click, then wait for the new title and step: the sign that the page updated (the
+        full check against `after` follows, in stepping.make_move)."""
         kind, what = action
         if kind == "nav":
-            return await self.goto(what, after.texts())
+            return await self.goto(what, after.texts()[:2])
         key, _ = LABELS[(before.page, what)]
         # Streamlit draws a button with help twice (one copy inside its tooltip target).
         button = self.page.locator(f".{css_key(key)} button:visible").first
-        return await self._click(button, after.texts())
+        return await self._click(button, after.texts()[:2])
 
     async def goto(self, path: str, parts: list[str]) -> float:
         link = self.page.locator(f'[data-testid="stSidebarNavLink"][href$="/{path}"]')

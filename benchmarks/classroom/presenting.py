@@ -90,6 +90,7 @@ async def follow(bench: Bench, idx: int, page: Page, expect: Expect) -> Expect:
     finally:
         bench.lead.leave(idx)
     if not following:  # an error already: go on from whatever the page shows now
+        await page.settle()
         return shown(await page.text(), expect)
     await page.explore()
     return check_shows(bench, idx, page, await page.text(), expect, "exploring on its own:")

@@ -184,9 +184,8 @@ def presenter(bench: Bench) -> None:
     )
     if bench.clock_errors:
         print(
-            f"  Chromium clocks mapped onto this process's clock to within "
-            f"{1000 * max(bench.clock_errors):.1f} ms (half the shortest of "
-            "5 round trips, per page)"
+            "  Chromium pages' times mapped onto this process's clock to within "
+            f"{1000 * max(bench.clock_errors):.1f} ms at worst (see chromium.py)"
         )
     if bench.class_summary:
         print(f"  the teacher's class experiment at the end: {bench.class_summary}")
