@@ -76,10 +76,12 @@ def shown(text: str, fallback: Expect) -> Expect:
     return out.with_step(int(step.group(1))) if step else out
 
 
-def on_screen(texts: list[str]) -> str:
-    """The step, title and summary among a page's texts (to quote in a mismatch)."""
-    keep = [t for t in texts if STEP_RE.search(t) or SUMMARY_RE.search(t) or t in TITLES.values()]
-    return " | ".join(t[:90] for t in keep) or "(no step, title or summary on screen)"
+def on_screen(text: str) -> str:
+    """The titles, steps and summaries in a page's text (to quote in a mismatch)."""
+    found = [title for title in (*TITLES.values(), TRAINING_TITLE) if title in text]
+    found += [m.group(0) for m in STEP_RE.finditer(text)]
+    found += [text[m.start() : m.end() + 30] for m in SUMMARY_RE.finditer(text)]
+    return " | ".join(found) or "(no step, title or summary)"
 
 
 def kind_of(action: Action, before: Expect) -> str:

@@ -73,12 +73,13 @@ async def follow(bench: Bench, idx: int, page: Page, expect: Expect) -> Expect:
     if code is None:
         return expect
     await page.join(code)
-    screen = bench.lead.screen
+    screen, missed = bench.lead.screen, False
     if screen is not None:
         try:
             await (await page.watch(screen.texts(), True, FOLLOW_TIMEOUT))
             expect = screen
         except ClickTimeout:
+            missed = True
             what = f"{page.kind}: did not show the teacher's screen on joining"
             bench.error(idx, "timeout", what)
     queue = bench.lead.join(idx)
@@ -86,21 +87,21 @@ async def follow(bench: Bench, idx: int, page: Page, expect: Expect) -> Expect:
     following = True
     try:
         while following and (move := await queue.get()) is not None:
-            expect, following = await _follow_move(bench, idx, page, move, expect)
+            shown_it, following = await _follow_move(bench, idx, page, move)
+            expect, missed = (move.expect, missed) if shown_it else (expect, True)
     finally:
         bench.lead.leave(idx)
-    if not following:  # an error already: go on from whatever the page shows now
+    if following:
+        await page.explore()
+    if missed or not following:  # an error already: go on from whatever the page shows now
         await page.settle()
         return shown(await page.text(), expect)
-    await page.explore()
     return check_shows(bench, idx, page, await page.text(), expect, "exploring on its own:")
 
 
-async def _follow_move(
-    bench: Bench, idx: int, page: Page, move: Move, expect: Expect
-) -> tuple[Expect, bool]:
-    """Watch for the move, then time it against the teacher's click: (the state the page
-    shows, whether it still follows)."""
+async def _follow_move(bench: Bench, idx: int, page: Page, move: Move) -> tuple[bool, bool]:
+    """Watch for the move, then time it against the teacher's click: (whether the page showed
+    it in time, whether it still follows)."""
     shown = await page.watch(move.expect.texts(), True, FOLLOW_TIMEOUT)
     bench.lead.arm(move, idx)
     following = True
@@ -124,4 +125,4 @@ async def _follow_move(
     latency = at - pressed if at is not None and pressed is not None else None
     bench.follows.append(Follow(move.index, move.kind, idx, page.kind, latency))
     bench.lead.answer(move, idx)
-    return (move.expect if at is not None else expect), following
+    return at is not None, following

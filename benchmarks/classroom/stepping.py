@@ -13,7 +13,7 @@ from collections.abc import Awaitable
 from typing import Protocol
 
 from benchmarks.classroom.bench import Bench, TrainingResult
-from benchmarks.classroom.moves import STEPPER, Action, Expect, Plan, kind_of, shown
+from benchmarks.classroom.moves import STEPPER, Action, Expect, Plan, kind_of, on_screen, shown
 from benchmarks.classroom.scenario import Client, Training
 from benchmarks.stclient import ClickTimeout
 
@@ -93,12 +93,8 @@ def check_shows(bench: Bench, idx: int, page: Page, text: str, want: Expect, wha
     if all(part in text for part in want.texts()):
         return want
     missing = [part for part in want.texts() if part not in text]
-    near = [ln[:100] for ln in text.splitlines() if "Window: days" in ln or " of 6" in ln]
-    bench.mismatch(
-        idx,
-        f"{page.kind}: {what} expected {want}; missing {missing}; the page says "
-        f"{near or '(none of it)'}",
-    )
+    says = on_screen(text)
+    bench.mismatch(idx, f"{page.kind}: {what} expected {want}; missing {missing}; page: {says}")
     return shown(text, want)
 
 
