@@ -320,21 +320,13 @@ class StClient:
             self._values.type_text(widget[1].id, value)
         states = [s for s in self.widget_states() if s.id != proto.id]
         states.append(WidgetState(id=proto.id, trigger_value=True))
-        fragment = node.fragment_id
-        sent = await self._rerun(states, fragment_id=fragment)
-        run = await self._wait(sent, fragment or None, timeout)
-        return run.finished - sent
+        return await self._request(states, node.fragment_id, timeout)
 
     async def change(self, key: str, value: Any, timeout: float = 30.0) -> float:
-        """Set the widget with this user key as a user does (a slider moved, a number typed)
-        and wait for its rerun; returns the latency.
-
-        value : a number for a slider or number input, an option's label for a select slider,
-            a string for a text input.
-        """
+        """Set the widget with this user key as a user does (a slider's number or option label, a
+        number or text typed) and wait for its rerun; returns the latency."""
         for kind in ("slider", "number_input", "text_input"):
-            found = self.widget(key=key, kind=kind)
-            if found is not None:
+            if found := self.widget(key=key, kind=kind):
                 break
         else:
             raise LookupError(f"{self.name}: no slider or input {key!r} on screen")
@@ -342,8 +334,11 @@ class StClient:
         if proto.disabled:
             raise LookupError(f"{self.name}: {key!r} is disabled")
         self._values.set_by_user(kind, proto, value)
-        fragment = node.fragment_id
-        sent = await self._rerun(self.widget_states(), fragment_id=fragment)
+        return await self._request(self.widget_states(), node.fragment_id, timeout)
+
+    async def _request(self, states: list[WidgetState], fragment: str, timeout: float) -> float:
+        """A rerun with these widget states (in a fragment, if any), waited for; its latency."""
+        sent = await self._rerun(states, fragment_id=fragment)
         run = await self._wait(sent, fragment or None, timeout)
         return run.finished - sent
 
