@@ -2,7 +2,8 @@
 
 `Bench` is shared by every session task of a run (all on one asyncio loop): they append their
 measurements to it and wait on its events (first page loaded, everyone loaded, go, the room's
-code, the teacher's move, stepping done).
+code, the teacher's moves, stepping done). Every time in it is `time.monotonic()` of this
+process: the benchmark's one clock (Chromium pages' own times are mapped onto it).
 """
 
 from __future__ import annotations
@@ -11,8 +12,13 @@ import asyncio
 import time
 from dataclasses import dataclass, field
 
-from benchmarks.classroom.scenario import Client, Role, Scenario, Seat
+from benchmarks.classroom.follow import Lead
+from benchmarks.classroom.scenario import Client, Role, Scenario, Seat, Training
 from benchmarks.stclient import ClickTimeout, ProtocolError, StClient
+
+# Click.action values: the stepping clicks the click target is about, then the others.
+STEPPING = ("step", "fragment", "page")
+OTHER_CLICKS = ("training page", "setting", "train")
 
 
 @dataclass(frozen=True)
@@ -20,22 +26,40 @@ class Click:
     session: int
     client: Client
     role: Role
-    action: str  # "step" (stepper), "fragment" (BPTT ▶/◀), "page" (sidebar link)
+    # "step" (stepper button), "fragment" (BPTT ◀/▶), "page" (sidebar link, stepper ↔ BPTT);
+    # "training page" (sidebar link to or from the training page), "setting" (a training
+    # setting changed), "train" (the Train button)
+    action: str
     latency: float
     training: bool  # at least one training queued or running when it was made
-    pressed: float = 0.0  # time.monotonic() of the click
+    pressed: float = 0.0  # when it was clicked
 
 
 @dataclass
-class TrainerResult:
+class TrainingResult:
+    """One session's training, from its Train click to its end."""
+
     session: int
-    seed: int
-    click_latency: float | None = None
-    submitted: float | None = None
-    started: float | None = None
-    finished: float | None = None
-    first_position: int | None = None
-    outcome: str = "not submitted"
+    client: Client
+    role: Role
+    settings: Training
+    pressed: float | None = None  # the Train click
+    click_latency: float | None = None  # Train click → the page's run finished
+    first_epoch: float | None = None  # the page first showed "Training: epoch …"
+    finished: float | None = None  # the page first showed how the run ended
+    outcome: str = "not submitted"  # "finished", "diverged", "running", … or why it failed
+
+
+@dataclass(frozen=True)
+class Follow:
+    """One (teacher's move, follower) pair: how long after the teacher's click the follower's
+    screen showed the teacher's new screen (None: it did not within the limit)."""
+
+    move: int
+    kind: str  # "step" or "page"
+    follower: int
+    client: Client
+    latency: float | None
 
 
 @dataclass(frozen=True)
@@ -54,9 +78,9 @@ class Bench:
     opens: list[tuple[Client, float]] = field(default_factory=list)
     errors: list[tuple[int, str, str]] = field(default_factory=list)  # session, category, text
     lost: dict[int, list[str]] = field(default_factory=dict)
-    trainers: list[TrainerResult] = field(default_factory=list)
-    follow: list[tuple[Client, float]] = field(default_factory=list)  # client, latency
-    follow_failed: list[int] = field(default_factory=list)
+    trainings: list[TrainingResult] = field(default_factory=list)
+    follows: list[Follow] = field(default_factory=list)
+    clock_errors: list[float] = field(default_factory=list)  # each Chromium page's, seconds
     notes: list[str] = field(default_factory=list)
     active_trainings: int = 0
     clients: list[StClient] = field(default_factory=list)
@@ -64,22 +88,24 @@ class Bench:
     calibration: list[Calibration] = field(default_factory=list)
     stepping_start: float | None = None
     stepping_end: float | None = None
+    class_summary: str = ""  # the class experiment's sentence on the teacher's screen, at the end
     # (when, seconds) the load generator's own event loop was late by more than LAG_REPORTED:
     # every client's timestamps wait for the loop, so a late loop inflates their latencies.
     loop_lags: list[tuple[float, float]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        loop = asyncio.get_running_loop()
         self.first_open = asyncio.Event()
         self.all_open = asyncio.Event()
-        self.go = asyncio.Event()  # trainings submitted: start stepping
+        self.go = asyncio.Event()  # everyone has opened: start
         self.stepping_done = asyncio.Event()
-        self.room_code: asyncio.Future = asyncio.get_running_loop().create_future()
+        self.room_code: asyncio.Future = loop.create_future()
+        self.lead = Lead()
         self.joined = 0
-        self.followed = 0
         self.followers_expected = 0
         self.joined_event = asyncio.Event()
-        self.followed_event = asyncio.Event()
-        self.teacher_moved: asyncio.Future = asyncio.get_running_loop().create_future()
+        self.followers_trained = asyncio.Event()
+        self.followers_done: set[int] = set()
         self.opened_count = 0
         self.sessions_total = 0
         self.steppers_left = 0
@@ -91,14 +117,31 @@ class Bench:
         self.followers_expected = sum(s.role == Role.FOLLOWER for s in seats)
         if self.followers_expected == 0:
             self.joined_event.set()
-            self.followed_event.set()
+            self.followers_trained.set()
         self.steppers_left = sum(s.role != Role.TRAINER for s in seats)
+
+    def follow_pairs(self) -> list[Follow]:
+        """Every (teacher's move, follower) pair: those measured, and, as not shown, those a
+        follower that had stopped following never watched for."""
+        seen = {(f.move, f.follower) for f in self.follows}
+        missing = [
+            Follow(move.index, move.kind, idx, self.seats[idx].client, None)
+            for move in self.lead.history
+            for idx in sorted(self.lead.joined)
+            if (move.index, idx) not in seen
+        ]
+        return self.follows + missing
 
     def error(self, session: int, category: str, text: str) -> None:
         self.errors.append((session, category, text[:300]))
 
     def mismatch(self, session: int, text: str) -> None:
         self.lost.setdefault(session, []).append(text[:300])
+
+    def click(self, idx: int, client: Client, action: str, latency: float, pressed: float):
+        role = self.seats[idx].role if 0 <= idx < len(self.seats) else Role.STUDENT
+        training = self.active_trainings > 0
+        self.clicks.append(Click(idx, client, role, action, latency, training, pressed))
 
     def opened(self) -> None:
         self.first_open.set()
@@ -111,10 +154,11 @@ class Bench:
         if self.joined >= self.followers_expected:
             self.joined_event.set()
 
-    def followed_one(self) -> None:
-        self.followed += 1
-        if self.followed >= self.followers_expected:
-            self.followed_event.set()
+    def follower_done(self, idx: int) -> None:
+        """Follower idx has finished following and training (or given up)."""
+        self.followers_done.add(idx)
+        if len(self.followers_done) >= self.followers_expected:
+            self.followers_trained.set()
 
     def stepper_finished(self) -> None:
         self.steppers_left -= 1
@@ -123,20 +167,24 @@ class Bench:
             self.stepping_done.set()
 
     def teacher_gone(self) -> None:
-        """The teacher stopped: followers still waiting for a room or a move step alone."""
-        for future in (self.room_code, self.teacher_moved):
-            if not future.done():
-                future.set_result(None)
+        """The teacher stopped: followers still waiting for a room or a move go on alone."""
+        if not self.room_code.done():
+            self.room_code.set_result(None)
+        self.lead.finish()
 
     def on_page_error(self, idx: int):
         """What a protocol client calls with each error it sees on session idx's page."""
 
         def report(text: str) -> None:
+            if DIVERGED in text:
+                return  # a learning rate too large: the run's outcome, not the app's error
             category = "exception" if text.startswith("exception") else "error message"
             self.error(idx, category, text)
 
         return report
 
+
+DIVERGED = "Training diverged"  # the training page's error box for a run that diverged
 
 # What stops a session (reported as an error of that session, never raised).
 FAILURES = (ProtocolError, ClickTimeout, LookupError, OSError)

@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-STEPPER, BPTT = "stepper", "bptt"
+STEPPER, BPTT, TRAINING = "stepper", "bptt", "training"
 LAST = 6  # both pages step 0 … T+1 with T = 5
 TITLES = {STEPPER: "2 · The RNN, step by step", BPTT: "3 · BPTT, step by step"}
+TRAINING_TITLE = "4 · Training"
 LABELS = {  # (page, move) -> (widget key, button label)
     (STEPPER, "next"): ("fstep:next", "Next ▶"),
     (STEPPER, "back"): ("fstep:back", "◀ Back"),
@@ -34,6 +35,7 @@ class Expect:
     bstep: int  # the BPTT page's step
     win: int
     seed: int
+    edited: bool = False  # the scalar model's numbers were changed (the summary then says so)
 
     @property
     def step(self) -> int:
@@ -47,17 +49,17 @@ class Expect:
 
     def texts(self) -> list[str]:
         w = self.win
+        how = "edited by hand or by SGD steps" if self.edited else f"seed {self.seed})"
         return [
             TITLES[self.page],
             f"Step {self.step} of {LAST}",
-            f"Window: days {w}–{w + 4} → day {w + 5}; model: the scalar RNN (H = 1, seed "
-            f"{self.seed})",
+            f"Window: days {w}–{w + 4} → day {w + 5}; model: the scalar RNN (H = 1, {how}",
         ]
 
 
 STEP_RE = re.compile(rf"Step (\d+) of {LAST}")
 SUMMARY_RE = re.compile(
-    r"Window: days (\d+)–\d+ → day \d+; model: the scalar RNN \(H = 1, seed (\d+)"
+    r"Window: days (\d+)–\d+ → day \d+; model: the scalar RNN \(H = 1, (?:seed (\d+)|edited)"
 )
 
 
@@ -68,14 +70,18 @@ def shown(text: str, fallback: Expect) -> Expect:
     summary = SUMMARY_RE.search(text)
     out = replace(fallback, page=page)
     if summary:
-        out = replace(out, win=int(summary.group(1)), seed=int(summary.group(2)))
+        seed, edited = summary.group(2), summary.group(2) is None
+        out = replace(out, win=int(summary.group(1)), edited=edited)
+        out = out if edited else replace(out, seed=int(seed))
     return out.with_step(int(step.group(1))) if step else out
 
 
-def on_screen(texts: list[str]) -> str:
-    """The step, title and summary among a page's texts (to quote in a mismatch)."""
-    keep = [t for t in texts if STEP_RE.search(t) or SUMMARY_RE.search(t) or t in TITLES.values()]
-    return " | ".join(t[:90] for t in keep) or "(no step, title or summary on screen)"
+def on_screen(text: str) -> str:
+    """The titles, steps and summaries in a page's text (to quote in a mismatch)."""
+    found = [title for title in (*TITLES.values(), TRAINING_TITLE) if title in text]
+    found += [m.group(0) for m in STEP_RE.finditer(text)]
+    found += [text[m.start() : m.end() + 30] for m in SUMMARY_RE.finditer(text)]
+    return " | ".join(found) or "(no step, title or summary)"
 
 
 def kind_of(action: Action, before: Expect) -> str:
@@ -102,20 +108,25 @@ MACROS = (
     ("goto", STEPPER),
     ("back_to", 0),
 )
+# The teacher's lead: steps and page changes mixed, so that followers follow both kinds
+# (from step 0 on the stepper: Next, Next, BPTT page, ▶, ▶, stepper page, Next, …).
+LEAD = (("next_to", 2), ("goto", BPTT), ("next_to", 2), ("goto", STEPPER), ("next_to", LAST))
 
 
 class Plan:
-    """The next move from the current state: ("nav", page) or ("click", move)."""
+    """The next move from the current state: ("nav", page) or ("click", move), cycling
+    through `macros`."""
 
-    def __init__(self) -> None:
+    def __init__(self, macros: tuple[tuple[str, object], ...] = MACROS) -> None:
+        self.macros = macros
         self.macro, self.done = 0, 0
 
     def _advance(self) -> None:
-        self.macro, self.done = (self.macro + 1) % len(MACROS), 0
+        self.macro, self.done = (self.macro + 1) % len(self.macros), 0
 
     def next(self, s: Expect) -> tuple[Action, Expect]:
-        for _ in range(3 * len(MACROS)):
-            name, arg = MACROS[self.macro]
+        for _ in range(3 * len(self.macros)):
+            name, arg = self.macros[self.macro]
             if name == "goto":
                 self._advance()
                 if s.page != arg:

@@ -1,52 +1,58 @@
-"""Stepping sessions over the websocket (benchmarks.stclient): the teacher, followers and
-steppers that are not Chromium pages, and the idle baseline before the room arrives."""
+"""Sessions over the websocket (benchmarks.stclient): a `Page` for every role, the trainers of
+the older classroom, and the idle baseline before the room arrives.
+
+A protocol client's times are this process's clock: a click is timed from sending its rerun
+request to the `script_finished` of the run that served it, and a page "shows" texts from the
+moment the run that drew them finished (the client keeps the element tree as the frontend does).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import re
 import time
+from collections.abc import Awaitable
+from urllib.parse import parse_qsl
 
-from benchmarks.classroom.bench import FAILURES, Bench, Calibration, category
-from benchmarks.classroom.moves import (
-    LABELS,
-    STEPPER,
-    Action,
-    Expect,
-    Plan,
-    kind_of,
-    on_screen,
-    shown,
-)
-from benchmarks.classroom.scenario import Client, Role
-from benchmarks.classroom.stepping import (
-    CLICK_TIMEOUT,
-    arrive,
-    room_code,
-    step_through,
-    teacher_hand_over,
-    teacher_waits_for_followers,
-)
+from benchmarks.classroom.bench import FAILURES, Bench, Calibration, TrainingResult, category
+from benchmarks.classroom.moves import LABELS, STEPPER, Action, Expect, Plan, kind_of
+from benchmarks.classroom.scenario import Client, Training
+from benchmarks.classroom.stepping import CLICK_TIMEOUT
+from benchmarks.classroom.training import ENDINGS, FIRST_EPOCH, lr_label
 from benchmarks.processes import cpu_seconds
 from benchmarks.stclient import ClickTimeout, ProtocolError, StClient
 
 ROOM_CODE_HTML = re.compile(r">([A-Z2-9]{4})</div>")  # the teacher panel's large room code
+SETTING_KEYS = {"hidden": "w:hidden", "lr": "w:lr", "wseed": "w:wseed"}
 
 
 class ProtocolPage:
-    """The moves of a session, over the websocket."""
+    """One session over the websocket, as a `Page`."""
 
     kind = Client.PROTOCOL
 
-    def __init__(self, client: StClient):
-        self.client = client
+    def __init__(self, bench: Bench, idx: int):
+        self.bench, self.idx = bench, idx
+        self.client = StClient(bench.url, f"s{idx}", on_error=bench.on_page_error(idx))
+        bench.clients.append(self.client)
+        self.pressed = 0.0
+
+    async def open(self, path: str, query: str, title: str = "") -> float:
+        return await self.client.open(path, query)
 
     async def move(self, action: Action, before: Expect, after: Expect) -> float:
         kind, what = action
         if kind == "nav":
-            return await self.client.navigate(what, CLICK_TIMEOUT)
+            return await self.goto(what, after.texts())
         key, _ = LABELS[(before.page, what)]
-        return await self.client.click(key=key, timeout=CLICK_TIMEOUT)
+        latency = await self.client.click(key=key, timeout=CLICK_TIMEOUT)
+        self.pressed = self.client.last_sent
+        return latency
+
+    async def goto(self, path: str, parts: list[str]) -> float:
+        latency = await self.client.navigate(path, CLICK_TIMEOUT)
+        self.pressed = self.client.last_sent
+        return latency
 
     async def text(self) -> str:
         return "\n".join(self.client.texts())
@@ -54,73 +60,79 @@ class ProtocolPage:
     async def settle(self) -> None:
         await self.client.wait_for(lambda c: not c.running, CLICK_TIMEOUT)
 
+    async def watch(self, parts: list[str], idle: bool, timeout: float) -> Awaitable[float]:
+        seen: list[float] = []
 
-async def protocol_session(bench: Bench, idx: int, role: Role) -> None:
-    """A teacher, follower or stepper over the websocket."""
-    rng = bench.scenario.think_times(idx)
-    await arrive(bench, idx)
-    client = StClient(bench.url, f"s{idx}", on_error=bench.on_page_error(idx))
-    bench.clients.append(client)
-    win, seed = bench.scenario.window_and_seed(idx)
-    expect = Expect(STEPPER, 0, 0, win=win, seed=seed)
-    counted_open = False
-    try:
-        bench.opens.append((Client.PROTOCOL, await client.open(STEPPER, expect.query())))
-        bench.opened()
-        counted_open = True
-        if not client.has_text(*expect.texts()):
-            bench.mismatch(
-                idx, f"on opening: expected {expect}, page shows {on_screen(client.texts())}"
-            )
-        after_first = None
-        if role == Role.TEACHER:
-            await client.click("Open a room (teacher)")
-            found = [m for t in client.texts() for m in ROOM_CODE_HTML.findall(t)]
-            if not found:
-                raise ProtocolError("teacher: no room code on screen")
-            bench.room_code.set_result(found[0])
-            bench.notes.append(f"the teacher (session {idx}, a protocol client) opened {found[0]}")
-            after_first = teacher_hand_over(bench)
-        await bench.go.wait()
-        if role == Role.TEACHER:
-            await teacher_waits_for_followers(bench)
-        if role == Role.FOLLOWER:
-            expect = await protocol_follow(bench, client, idx) or expect
-        await step_through(bench, idx, role, rng, expect, ProtocolPage(client), after_first)
-    except FAILURES as err:
-        bench.error(idx, category(err), f"{type(err).__name__}: {err}")
-    finally:
-        if not counted_open:
-            bench.opened()
-        if role == Role.TEACHER:
-            bench.teacher_gone()
-        bench.stepper_finished()
+        def shows(c: StClient) -> bool:
+            if c.has_text(*parts) and not (idle and c.running):
+                seen.append(time.monotonic())
+                return True
+            return False
 
+        task = asyncio.create_task(self.client.wait_for(shows, timeout))
 
-async def protocol_follow(bench: Bench, client: StClient, idx: int) -> Expect | None:
-    """Join the teacher's room, follow its first move, then explore alone. Returns the state the
-    page then shows (the teacher's), or None if following failed."""
-    code = await room_code(bench, idx)
-    if code is None:
-        return None
-    await client.click("Join the room", set_values={"Room code": code})
-    await client.wait_for(lambda c: c.has_text(f"Following room {code}"), 20)
-    bench.joined_one()
-    moved = await asyncio.wait_for(asyncio.shield(bench.teacher_moved), 120)
-    if moved is None:
-        bench.notes.append(f"session {idx}: the teacher never moved; explores alone")
-        await client.click("Explore on my own")
-        return shown("\n".join(client.texts()), Expect(STEPPER, 0, 0, 0, 0))
-    moved_at, teacher = moved
-    try:
-        await client.wait_for(lambda c: c.has_text(*teacher.texts()), 20)
-        bench.follow.append((Client.PROTOCOL, time.monotonic() - moved_at))
-    except ClickTimeout:
-        bench.follow_failed.append(idx)
-        bench.error(idx, "timeout", "did not follow the teacher's move within 20 s")
-    await client.click("Explore on my own")
-    bench.followed_one()
-    return shown("\n".join(client.texts()), teacher)
+        async def moment() -> float:
+            await task
+            return seen[0]
+
+        return moment()
+
+    async def open_room(self) -> str:
+        await self.client.click("Open a room (teacher)")
+        found = [m for t in self.client.texts() for m in ROOM_CODE_HTML.findall(t)]
+        if not found:
+            raise ProtocolError("teacher: no room code on screen")
+        return found[0]
+
+    async def join(self, code: str) -> None:
+        await self.client.click("Join the room", set_values={"Room code": code})
+        await self.client.wait_for(lambda c: c.has_text(f"Following room {code}"), 20)
+
+    async def explore(self) -> None:
+        await self.client.click("Explore on my own")
+        await self.client.wait_for(lambda c: c.has_text("you are exploring on your own"), 20)
+
+    async def following(self) -> bool:
+        return self.client.has_text("Following room")
+
+    async def set_training(self, training: Training) -> None:
+        wanted = training.query()
+        now = await self.query()
+        for name, key in SETTING_KEYS.items():
+            if now.get(name) == wanted.get(name):
+                continue
+            value = getattr(training, {"wseed": "seed"}.get(name, name))
+            value = lr_label(value) if name == "lr" else value
+            latency = await self.client.change(key, value, CLICK_TIMEOUT)
+            self.bench.click(self.idx, self.kind, "setting", latency, self.client.last_sent)
+
+    async def query(self) -> dict[str, str]:
+        return dict(parse_qsl(self.client.query_string))
+
+    async def train(self, result: TrainingResult, timeout: float) -> None:
+        if self.client.widget("Train") is None:
+            raise LookupError(f"s{self.idx}: the training page has no Train button")
+        try:
+            result.click_latency = await self.client.click("Train", timeout=CLICK_TIMEOUT)
+        except ClickTimeout as err:  # the click may still land: keep watching
+            self.bench.error(self.idx, "timeout", f"Train: {err}")
+        result.pressed = self.client.last_sent
+        result.outcome = "submitted"
+
+        def progress(c: StClient) -> bool:
+            texts = c.texts()
+            if result.first_epoch is None and any(t.startswith(FIRST_EPOCH) for t in texts):
+                result.first_epoch = time.monotonic()
+            for outcome, text in ENDINGS.items():
+                if any(text in t for t in texts):
+                    result.finished, result.outcome = time.monotonic(), outcome
+                    return True
+            return False
+
+        await self.client.wait_for(progress, timeout)
+
+    async def close(self) -> None:
+        await self.client.close()
 
 
 async def calibrate(bench: Bench, server_pid: int, moves: int) -> None:
@@ -129,13 +141,16 @@ async def calibrate(bench: Bench, server_pid: int, moves: int) -> None:
     time, so it says what the server must do per click)."""
     client = StClient(bench.url, "calibration", on_error=bench.on_page_error(-1))
     expect = Expect(STEPPER, 0, 0, win=50, seed=99)
-    plan, page = Plan(), ProtocolPage(client)
+    plan = Plan()
     try:
         await client.open(STEPPER, expect.query())
         for _ in range(moves):
             action, after = plan.next(expect)
             before = cpu_seconds(server_pid)
-            latency = await page.move(action, expect, after)
+            if action[0] == "nav":
+                latency = await client.navigate(action[1], CLICK_TIMEOUT)
+            else:
+                latency = await client.click(key=LABELS[(expect.page, action[1])][0])
             await asyncio.sleep(0.3)  # the server's tail work (sending, cleanup) lands here
             cpu = cpu_seconds(server_pid) - before
             bench.calibration.append(Calibration(kind_of(action, expect), latency, cpu))

@@ -6,13 +6,14 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import replace
+from functools import partial
 
 from benchmarks.classroom import chromium
 from benchmarks.classroom.bench import Bench
-from benchmarks.classroom.protocol import calibrate, protocol_session
+from benchmarks.classroom.protocol import ProtocolPage, calibrate
 from benchmarks.classroom.sampling import Sampler
 from benchmarks.classroom.scenario import Client, Role, Scenario
-from benchmarks.classroom.training import trainer_session
+from benchmarks.classroom.sessions import session, trainer_session
 
 LAG_TICK, LAG_REPORTED = 0.02, 0.1
 
@@ -29,6 +30,10 @@ async def run(scenario: Scenario, url: str, sampler: Sampler) -> Bench:
     finally:
         watcher.cancel()
     return bench
+
+
+async def _protocol_page(bench: Bench, idx: int) -> ProtocolPage:
+    return ProtocolPage(bench, idx)
 
 
 async def watch_loop(bench: Bench) -> None:
@@ -54,16 +59,17 @@ async def room(bench: Bench, sampler: Sampler) -> None:
     for i, seat in enumerate(bench.seats):
         if seat.role == Role.TRAINER:
             tasks.append(asyncio.create_task(trainer_session(bench, i)))
-        elif seat.client == Client.CHROMIUM:
-            tasks.append(
-                asyncio.create_task(chromium.chromium_session(bench, browser, i, seat.role))
-            )
+            continue
+        if seat.client == Client.CHROMIUM:
+            make = partial(chromium.ChromiumPage.create, bench, i, browser)
         else:
-            tasks.append(asyncio.create_task(protocol_session(bench, i, seat.role)))
+            make = partial(_protocol_page, bench, i)
+        tasks.append(asyncio.create_task(session(bench, i, seat.role, make)))
 
     async def release() -> None:
         await bench.all_open.wait()
-        # Trainers press Train in the next second; stepping starts once they are queued.
+        # The older classroom's trainers press Train in the next second; stepping starts once
+        # they are queued.
         await asyncio.sleep(2.0 if bench.scenario.trainers else 0.0)
         bench.stepping_start = time.monotonic()
         bench.go.set()

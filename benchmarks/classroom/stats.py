@@ -35,9 +35,10 @@ class Target:
     name: str  # e.g. "errors 0"
     measured: str  # the measurement as printed, e.g. "0" or "1.528 s"
     met: bool | None  # None: not measured in this run
+    short: str = ""  # its name in the summary line, e.g. "errors"
     unmeasured: str = "NOT MEASURED"  # the verdict printed when `met` is None
 
     def row(self) -> str:
-        dots = "." * max(1, 36 - len(self.name))
+        dots = "." * max(1, 44 - len(self.name))
         outcome = self.unmeasured if self.met is None else verdict(self.met)
         return f"  {self.name} {dots} {self.measured}  {outcome}"

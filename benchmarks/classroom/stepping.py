@@ -1,41 +1,75 @@
-"""What every stepping session does, whatever its client: arrive, wait for the signal, make its
-moves and check each one; and the teacher's hand-over to the followers.
+"""What every stepping session does, whatever its client: arrive, make its moves and check each
+one against the state it expects.
 
-A client is a `Page`: benchmarks.classroom.protocol and benchmarks.classroom.chromium each have one.
+A client is a `Page`: benchmarks.classroom.protocol and benchmarks.classroom.chromium each have
+one; the sessions (benchmarks.classroom.sessions) drive it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import random
-import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from typing import Protocol
 
-from benchmarks.classroom.bench import Bench, Click
-from benchmarks.classroom.moves import Action, Expect, Plan, kind_of, shown
-from benchmarks.classroom.scenario import Client, Role
+from benchmarks.classroom.bench import Bench, TrainingResult
+from benchmarks.classroom.moves import STEPPER, Action, Expect, Plan, kind_of, on_screen, shown
+from benchmarks.classroom.scenario import Client, Training
 from benchmarks.stclient import ClickTimeout
 
 CLICK_TIMEOUT = 30.0
 GIVE_UP = 3  # a session stops stepping after this many timeouts in a row
 
-AfterFirst = Callable[[float, Expect], Awaitable[None]]
-
 
 class Page(Protocol):
-    """One session's page, as the stepping sees it."""
+    """One session's page, as the sessions see it. Times are the benchmark's clock."""
 
     kind: Client
+    pressed: float  # when the last click was made
+
+    async def open(self, path: str, query: str) -> float:
+        """Load the page at this URL; returns the seconds until it had loaded."""
 
     async def move(self, action: Action, before: Expect, after: Expect) -> float:
         """Make the move; returns its latency (click → updated page), seconds."""
+
+    async def goto(self, path: str, parts: list[str]) -> float:
+        """Click the sidebar link to page `path`; returns the latency until it shows `parts`."""
 
     async def text(self) -> str:
         """Every text of the page's main area."""
 
     async def settle(self) -> None:
         """Wait until the page's script is idle (after a move that timed out)."""
+
+    async def watch(self, parts: list[str], idle: bool, timeout: float) -> Awaitable[float]:
+        """Start watching for the main area to show every one of `parts` (and the script to be
+        idle, if asked); the awaitable returned gives the moment it first did, or raises
+        ClickTimeout after `timeout` seconds."""
+
+    async def open_room(self) -> str:
+        """Open a room as the teacher; returns its code."""
+
+    async def join(self, code: str) -> None:
+        """Join room `code` until the page says it follows."""
+
+    async def explore(self) -> None:
+        """Press "Explore on my own" until the page says so."""
+
+    async def following(self) -> bool:
+        """Whether the page says it follows the room."""
+
+    async def set_training(self, training: Training) -> None:
+        """Set the learning rate, weight seed and H on the training page, as a student does."""
+
+    async def query(self) -> dict[str, str]:
+        """The URL's query parameters now."""
+
+    async def train(self, result: TrainingResult, timeout: float) -> None:
+        """Press Train and watch the run to its end, filling in `result`."""
+
+    async def close(self) -> None:
+        """Close the page."""
 
 
 async def arrive(bench: Bench, idx: int) -> None:
@@ -54,87 +88,59 @@ async def wait_flag(event: asyncio.Event, timeout: float) -> bool:
         return False
 
 
-def teacher_hand_over(bench: Bench) -> AfterFirst:
-    """After the teacher's first move: tell the followers, wait until they have followed it."""
-
-    async def after_first(pressed: float, now: Expect) -> None:
-        bench.teacher_moved.set_result((pressed, now))
-        if not await wait_flag(bench.followed_event, 60):
-            bench.notes.append(
-                f"only {bench.followed} of {bench.followers_expected} followers "
-                "followed the teacher's first move within 60 s"
-            )
-
-    return after_first
+def check_shows(bench: Bench, idx: int, page: Page, text: str, want: Expect, what: str) -> Expect:
+    """`want` if the page's text shows it; else what the page shows, noted as a lost state."""
+    if all(part in text for part in want.texts()):
+        return want
+    missing = [part for part in want.texts() if part not in text]
+    says = on_screen(text)
+    bench.mismatch(idx, f"{page.kind}: {what} expected {want}; missing {missing}; page: {says}")
+    return shown(text, want)
 
 
-async def teacher_waits_for_followers(bench: Bench) -> None:
-    if not await wait_flag(bench.joined_event, 60):
-        bench.notes.append(
-            f"only {bench.joined} of {bench.followers_expected} followers joined in 60 s"
-        )
-
-
-async def room_code(bench: Bench, idx: int) -> str | None:
-    """The teacher's room code for a follower, or None (with a note) if no room was opened."""
+async def make_move(
+    bench: Bench, idx: int, page: Page, action: Action, expect: Expect, after: Expect
+) -> tuple[Expect, bool]:
+    """One move, timed and checked: (the state the page then shows, whether it timed out)."""
+    timed_out = False
     try:
-        code = await asyncio.wait_for(asyncio.shield(bench.room_code), 60)
-    except TimeoutError:
-        code = None
-    if code is None:
-        bench.notes.append(f"session {idx}: no room was opened, so this follower only steps")
-    return code
+        latency = await page.move(action, expect, after)
+    except ClickTimeout as err:
+        bench.error(idx, "timeout", f"{action}: {err}")
+        timed_out = True
+        try:
+            await page.settle()
+        except (ClickTimeout, TimeoutError):
+            pass  # still busy: compare with what the page shows now
+    else:
+        bench.click(idx, page.kind, kind_of(action, expect), latency, page.pressed)
+    return check_shows(bench, idx, page, await page.text(), after, f"after {action}"), timed_out
 
 
 async def step_through(
     bench: Bench,
     idx: int,
-    role: Role,
     rng: random.Random,
     expect: Expect,
     page: Page,
-    after_first: AfterFirst | None = None,
-) -> None:
-    """`--clicks` moves through both pages, each checked against what this session expects.
-
-    after_first : an async callable run after the first move with the time it was pressed and
-        the state it led to (the teacher's hand-over to the followers)."""
-    plan = Plan()
+    plan: Plan,
+    moves: int,
+) -> Expect:
+    """`moves` moves of `plan`, each after a think time and checked against what this session
+    expects; returns the state the page then shows."""
     timeouts = 0
-    for n in range(bench.scenario.clicks):
+    for _ in range(moves):
         if timeouts >= GIVE_UP:
             bench.error(idx, "gave up", f"{GIVE_UP} moves in a row timed out; stopped stepping")
             break
         action, after = plan.next(expect)
         await asyncio.sleep(bench.scenario.think_time(rng))
-        training = bench.active_trainings > 0
-        pressed = time.monotonic()
-        try:
-            latency = await page.move(action, expect, after)
-        except ClickTimeout as err:
-            bench.error(idx, "timeout", f"{action}: {err}")
-            timeouts += 1
-            try:
-                await page.settle()
-            except (ClickTimeout, TimeoutError):
-                pass  # still busy: compare with what the page shows now
-            latency = None
-        else:
-            timeouts = 0
-        if latency is not None:
-            what = kind_of(action, expect)
-            bench.clicks.append(Click(idx, page.kind, role, what, latency, training, pressed))
-        text = await page.text()
-        if all(part in text for part in after.texts()):
-            expect = after
-        else:
-            expect = shown(text, after)
-            missing = [part for part in after.texts() if part not in text]
-            near = [ln[:100] for ln in text.splitlines() if "Window: days" in ln or " of 6" in ln]
-            bench.mismatch(
-                idx,
-                f"{page.kind}: after {action} expected {after}; missing {missing}; the page "
-                f"says {near or '(none of it)'}",
-            )
-        if n == 0 and after_first is not None:
-            await after_first(pressed, expect)
+        expect, timed_out = await make_move(bench, idx, page, action, expect, after)
+        timeouts = timeouts + 1 if timed_out else 0
+    return expect
+
+
+def starting_state(bench: Bench, idx: int) -> Expect:
+    """What session idx's stepper shows when it opens."""
+    win, seed = bench.scenario.window_and_seed(idx)
+    return Expect(STEPPER, 0, 0, win=win, seed=seed)

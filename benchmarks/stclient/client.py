@@ -56,6 +56,7 @@ class StClient:
         self.bytes_received = 0
         self.messages_received = 0
         self.reruns_sent = 0
+        self.last_sent = 0.0  # time.monotonic() of the last rerun request sent
         self.served_early = 0  # requests served by a run that ended "early" or unannounced
         self._ws = None
         self._reader: asyncio.Task | None = None
@@ -269,6 +270,7 @@ class StClient:
         sent = time.monotonic()
         await self._ws.send(msg.SerializeToString())
         self.reruns_sent += 1
+        self.last_sent = sent
         return sent
 
     async def _wait(self, sent: float, fragment_id: str | None, timeout: float) -> Run:
@@ -318,7 +320,24 @@ class StClient:
             self._values.type_text(widget[1].id, value)
         states = [s for s in self.widget_states() if s.id != proto.id]
         states.append(WidgetState(id=proto.id, trigger_value=True))
-        fragment = node.fragment_id
+        return await self._request(states, node.fragment_id, timeout)
+
+    async def change(self, key: str, value: Any, timeout: float = 30.0) -> float:
+        """Set the widget with this user key as a user does (a slider's number or option label, a
+        number or text typed) and wait for its rerun; returns the latency."""
+        for kind in ("slider", "number_input", "text_input"):
+            if found := self.widget(key=key, kind=kind):
+                break
+        else:
+            raise LookupError(f"{self.name}: no slider or input {key!r} on screen")
+        node, proto = found
+        if proto.disabled:
+            raise LookupError(f"{self.name}: {key!r} is disabled")
+        self._values.set_by_user(kind, proto, value)
+        return await self._request(self.widget_states(), node.fragment_id, timeout)
+
+    async def _request(self, states: list[WidgetState], fragment: str, timeout: float) -> float:
+        """A rerun with these widget states (in a fragment, if any), waited for; its latency."""
         sent = await self._rerun(states, fragment_id=fragment)
         run = await self._wait(sent, fragment or None, timeout)
         return run.finished - sent

@@ -79,6 +79,24 @@ class WidgetValues:
         """What a user typed into a text input (kept, as a browser keeps it)."""
         self._values[widget_id] = ("string_value", text)
 
+    def set_by_user(self, kind: str, proto: Any, value: Any) -> None:
+        """What a user set a widget to: a slider's number or a select slider's option label, a
+        number input's number, a text input's text (kept, as a browser keeps it)."""
+        if kind == "slider" and (proto.type == Slider.SELECT_SLIDER or proto.options):
+            if str(value) not in proto.options:
+                raise LookupError(f"{value!r} is not among the options {list(proto.options)}")
+            entry = ("string_array_value", [str(value)])
+        elif kind == "slider":
+            entry = ("double_array_value", [float(value)])
+        elif kind == "number_input":
+            is_int = proto.data_type == NumberInput.INT
+            entry = ("int_value", int(value)) if is_int else ("double_value", float(value))
+        elif kind == "text_input":
+            entry = ("string_value", str(value))
+        else:
+            raise LookupError(f"cannot set a {kind}")
+        self._values[proto.id] = entry
+
     def keep_only(self, on_screen: set[str]) -> None:
         """The frontend's removeInactive after a full run: forget widgets no longer drawn."""
         self._values = {k: v for k, v in self._values.items() if k in on_screen}

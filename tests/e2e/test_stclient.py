@@ -4,7 +4,9 @@ drive the app the way a browser does, or the benchmark measures something else."
 from __future__ import annotations
 
 import asyncio
+import re
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import parse_qsl
 
 from playwright.sync_api import Page
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -75,3 +77,36 @@ def test_protocol_client_sends_the_widget_states_chromium_sends(page: Page, app_
     theirs = by_key(browser.rerun_script.widget_states.widgets)
     assert theirs.pop("fstep:next") == "trigger_value: true\n"
     assert by_key(run_async(client_states())) == theirs
+
+
+def test_protocol_client_changes_settings_as_chromium_does(page: Page, app_url: str):
+    """A follower of the load benchmark sets its own η, seed and H on the training page: the
+    client must send what Chromium sends for a moved slider, and the server must take it."""
+    sent: list[bytes] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
+    page.goto(f"{app_url}/training")
+    wait_idle(page)
+    before = len(sent)
+    page.locator(".st-key-w-lr input[type=range]").focus()
+    page.keyboard.press("ArrowRight")  # 1e-4 → 2e-4 on the slider's grid
+    page.wait_for_url(re.compile(r"lr=0\.0002"))
+    browser = BackMsg()
+    browser.ParseFromString(sent[before])
+    lr_state = next(s for s in browser.rerun_script.widget_states.widgets if s.id.endswith("w:lr"))
+
+    async def scenario() -> tuple[str, str]:
+        client = StClient(app_url, "settings")
+        try:
+            await client.open("training")
+            await client.change("w:lr", "2e-4")
+            ours = next(s for s in client.widget_states() if s.id.endswith("w:lr"))
+            await client.change("w:wseed", 7)
+            await client.change("w:hidden", 8)
+            assert client.errors == []
+            return str(ours), client.query_string
+        finally:
+            await client.close()
+
+    ours, query = run_async(scenario())
+    assert ours.split("\n", 1)[1] == str(lr_state).split("\n", 1)[1]
+    assert dict(parse_qsl(query)) == {"lr": "0.0002", "wseed": "7", "hidden": "8"}
