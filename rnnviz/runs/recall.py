@@ -187,3 +187,24 @@ class RecallResult:
         for array in self._arrays():
             array.flags.writeable = False
         return self
+
+
+def matched_hidden_size(cell: str, n_params: int) -> int:
+    """The H at which `cell` has the parameter count closest to `n_params` (ties: the smaller H).
+
+    For comparing cells at roughly equal parameter counts: at H = 20 the LSTM has 1,861; the RNN
+    comes closest at H = 42 (1,891) and the GRU at H = 23 (1,818).
+    """
+    # Every cell has at least H² parameters, so no H beyond √n_params + 1 comes closer.
+    largest = math.isqrt(max(1, n_params)) + 2
+    counts = {h: core.parameter_count(cell, h) for h in range(1, largest + 1)}
+    return min(counts, key=lambda h: (abs(counts[h] - n_params), h))
+
+
+def cell_sizes(hidden_size: int, matched: bool) -> dict[str, int]:
+    """Each cell's H: `hidden_size` for all, or (matched) the LSTM's H and, for the RNN and the
+    GRU, the H that brings their parameter count closest to the LSTM's."""
+    if not matched:
+        return {cell: hidden_size for cell in core.CELLS}
+    budget = core.parameter_count("lstm", hidden_size)
+    return {cell: matched_hidden_size(cell, budget) for cell in core.CELLS}
