@@ -29,7 +29,9 @@ TORCH_NAMES = {
 def state_dicts(weights):
     """(cell, the recurrent layer's state dict, the head's) from rnnviz's arrays, as float64."""
     cell = str(weights["cell"])
-    arrays = {name: np.asarray(weights[name], dtype=np.float64) for name in weights}
+    arrays = {
+        name: np.asarray(weights[name], dtype=np.float64) for name in weights if name != "cell"
+    }
     if cell == "rnn":
         layer = {
             "weight_ih_l0": arrays["W_xh"],
