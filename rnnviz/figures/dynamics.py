@@ -79,7 +79,8 @@ def cobweb_figure(grid, maps, path, step: int, *, first_day: int = 1) -> go.Figu
         xaxis={"title": "h_(t−1), yesterday's memory", "range": [-1.05, 1.05]},
         yaxis={"title": "h_t = tanh(W_hh·h_(t−1) + W_xh·x_t + b_h)", "range": [-1.05, 1.05]},
     )
-    fig.update_yaxes(scaleanchor="x", scaleratio=1)
+    fig.update_yaxes(scaleanchor="x", scaleratio=1)  # the diagonal at 45°
+    fig.update_xaxes(constrain="domain")  # narrower, rather than wider than h's range
     return fig
 
 

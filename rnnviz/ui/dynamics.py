@@ -42,7 +42,7 @@ def presets(chosen: model.Model) -> None:
     current = float(chosen.params["W_hh"][0, 0])
     for column, value in zip(columns[1:], PRESETS, strict=False):
         clicked = column.button(
-            num(value),
+            f"{value:g}".replace("-", "−"),  # a real minus sign, as everywhere on screen
             key=f"cobweb_preset:{value}",
             on_click=_preset,
             args=(value,),
@@ -73,6 +73,13 @@ def hidden_map(chosen: model.Model, example: model.Example, run: model.Pass) -> 
     path = core.cobweb_path(run.trace)  # (2T+1, 2)
     slopes = core.map_slopes(params, run.trace)  # (T,)
     W_hh = float(params["W_hh"][0, 0])
+    spread = float(np.max(np.ptp(maps, axis=0)))  # how far apart the days' curves lie
+    apart = (
+        f" The days' curves lie almost on top of each other: with $W_{{xh}} = "
+        f"{num(params['W_xh'][0, 0])}$ the inputs move them apart by at most ${num(spread)}$."
+        if spread < 0.05
+        else ""
+    )
     left, right = st.columns([3, 2])
     with left:
         layout.chart(
@@ -86,7 +93,8 @@ def hidden_map(chosen: model.Model, example: model.Example, run: model.Pass) -> 
                 ": the maps are almost flat, so $h_t$ hardly depends on $h_{t-1}$; try the presets."
                 if abs(W_hh) < 0.1
                 else "."
-            ),
+            )
+            + apart,
             key="cobweb",
         )
     with right:
