@@ -29,7 +29,7 @@ MEMORY: tuple[Setting, ...] = (
         int,
         1,
         24,
-        "k, how far back to recall",
+        "$k$, how far back to recall",
         "The target is the input k steps before the end, $y = x_{T-k+1} + \\varepsilon$: "
         "$k = 1$ is the last input, $k = T$ the first. The gradient that teaches it must travel "
         "back $k - 1$ steps.",
@@ -41,7 +41,7 @@ MEMORY: tuple[Setting, ...] = (
         int,
         2,
         24,
-        "T, window length",
+        "$T$, window length",
         "How many inputs each window has; the inputs after $x_{T-k+1}$ are noise the cell "
         "must not let overwrite its memory.",
         step=1,
@@ -52,7 +52,7 @@ MEMORY: tuple[Setting, ...] = (
         int,
         1,
         40,
-        "H, hidden units",
+        "$H$, hidden units",
         "How many numbers each cell's hidden state $h_t$ holds (the tutorial's RNN has 20).",
         step=1,
     ),
@@ -94,7 +94,7 @@ MEMORY: tuple[Setting, ...] = (
             float,
             1e-4,
             3.0,
-            f"η, {core.CELL_LABELS[cell]}",
+            f"$\\eta$, {core.CELL_LABELS[cell]}",
             f"The learning rate of the {core.CELL_LABELS[cell]}; the default is the study's, "
             "the best of 0.03, 0.1, 0.3 and 1 on k = 8.",
         )

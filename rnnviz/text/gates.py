@@ -39,7 +39,7 @@ def recovered(mse: float, task: core.RecallTask) -> float:
     return 1.0 - (mse - task.noise_floor)
 
 
-def held_out_caption(errors: Sequence[tuple[str, str, float]], task: core.RecallTask) -> str:
+def held_out_caption(task: core.RecallTask) -> str:
     return (
         "Each cell's mean squared error on 1,000 held-out windows (never used for training), "
         "for its latest parameters, between the no-memory level (dashed) and the noise floor "

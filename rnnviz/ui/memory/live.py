@@ -59,8 +59,9 @@ def train_controls() -> dict[str, RecallRequest] | None:
     except ValueError as err:
         st.error(str(err), icon=":material/warning:")
         return None
-    for cell, request in runs.items():
-        jobs.adopt_cached(KEYS[cell], request)
+    if all(compute.pool().cache.get(request) is not None for request in runs.values()):
+        for cell, request in runs.items():  # all three or none: the charts compare one task
+            jobs.adopt_cached(KEYS[cell], request)
     shown = tracked()
     running = busy()
     columns = st.columns([1.3, 1, 1.6, 3])
@@ -175,7 +176,7 @@ def draw(shown: dict[str, jobs.Tracked]) -> None:
     with left:
         layout.chart(
             held_out_figure(errors, baseline=baseline, floor=floor),
-            text.held_out_caption(errors, task),
+            text.held_out_caption(task),
             key="memory_held_out",
         )
     with right:
