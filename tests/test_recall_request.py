@@ -70,6 +70,8 @@ def test_requests_are_values_the_cache_and_the_worker_can_use():
         ({"epochs": 0}, "at least 1"),
         ({"noise": -1.0}, "negative"),
         ({"batch_size": 0}, "at least 1"),
+        ({"cell": "gru", "forget_bias": 1.0}, "Only the LSTM"),
+        ({"forget_bias": float("nan")}, "finite"),
     ],
 )
 def test_bad_settings_are_refused_with_the_cores_sentence(changes, words):
@@ -121,3 +123,18 @@ def test_the_npz_holds_what_the_pytorch_script_loads(cell):
     assert "hidden_size=4" in snippet and "nn.Linear(4, 1)" in snippet
     assert f"W_hh {params['W_hh'].shape}" in snippet
     assert cell_export.torch_script().startswith("#!/usr/bin/env python3")
+
+
+def test_the_forget_gate_opens_at_the_start_and_nothing_else_moves():
+    plain, opened = small(hidden_size=4).initial_params(), small(hidden_size=4, forget_bias=1.0)
+    start = opened.initial_params()
+    forget = slice(4, 8)  # gate blocks i, f, g, o
+    np.testing.assert_array_equal(start["b_ih"][forget], 1.0)
+    np.testing.assert_array_equal(start["b_hh"][forget], 0.0)
+    for name in core.GATED_PARAM_NAMES:
+        keep = np.ones(start[name].shape[0], bool)
+        if name in ("b_ih", "b_hh"):
+            keep[forget] = False
+        np.testing.assert_array_equal(start[name][keep], plain[name][keep])
+    result = opened.execute()
+    np.testing.assert_array_equal(result.initial_params["b_ih"], start["b_ih"])

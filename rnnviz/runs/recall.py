@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from rnnviz import core
-from rnnviz.core.validation import check_clip, check_int, check_lr
+from rnnviz.core.validation import check_clip, check_finite_float, check_int, check_lr
 from rnnviz.runs.result import Progress
 
 HELD_OUT_WINDOWS = 1000  # windows no training epoch sees, for the held-out MSE of a finished run
@@ -36,6 +36,9 @@ class RecallRequest:
         the same windows when they share it)
     init : "tutorial" or "pytorch" for the RNN (`core.init_cell`); the gated cells take only
         "pytorch"
+    forget_bias : for the LSTM only: None keeps PyTorch's init; b opens the forget gate at the
+        start, b_ih's f block set to b and b_hh's to 0 (so b_f = b), the usual remedy for an LSTM
+        that forgets before it has learned what to keep (Gers et al. 2000; Jozefowicz et al. 2015)
     """
 
     cell: str = "lstm"
@@ -51,6 +54,7 @@ class RecallRequest:
     seed: int = 0
     task_seed: int = 0
     init: str = "pytorch"
+    forget_bias: float | None = None
 
     def __post_init__(self) -> None:
         """Refuse bad settings here, with the core's sentence, not later in a worker."""
@@ -60,6 +64,10 @@ class RecallRequest:
         check_lr(self.lr)
         check_clip(self.clip)
         check_int(self.batch_size, "The batch size", 1)
+        if self.forget_bias is not None:
+            if self.cell != "lstm":
+                raise ValueError("Only the LSTM has a forget gate to open (forget_bias).")
+            check_finite_float(self.forget_bias, "The forget gate's bias")
 
     def task(self) -> core.RecallTask:
         """The task the run trains on: its windows, epoch by epoch, and its held-out windows."""
@@ -72,8 +80,12 @@ class RecallRequest:
         )
 
     def initial_params(self) -> core.Params:
-        """The parameters training starts from, drawn from `seed`."""
-        return core.init_cell(self.cell, self.hidden_size, seed=self.seed, init=self.init)
+        """The parameters training starts from, drawn from `seed` (and the forget gate's bias)."""
+        params = core.init_cell(self.cell, self.hidden_size, seed=self.seed, init=self.init)
+        if self.forget_bias is not None:  # gate blocks i, f, g, o: f is rows H … 2H
+            forget = slice(self.hidden_size, 2 * self.hidden_size)
+            params["b_ih"][forget], params["b_hh"][forget] = self.forget_bias, 0.0
+        return params
 
     def execute(self, report: Callable[[Progress], bool] | None = None) -> RecallResult:
         """Train; `report` gets progress every few epochs and returns True to stop early."""

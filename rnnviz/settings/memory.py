@@ -111,6 +111,16 @@ MEMORY: tuple[Setting, ...] = (
         choices=core.INITS,
     ),
     Setting(
+        "mem_fbias",
+        False,
+        bool,
+        label="Open the LSTM's forget gate at the start ($b_f = 1$)",
+        help="PyTorch starts every bias uniform in $\\pm 1/\\sqrt{H}$, so the forget gate "
+        "$f_t = \\sigma(\\cdot)$ starts near $0.5$ and roughly halves the cell state $c_t$ at "
+        "every step. Setting the forget gate's bias to 1 ($f_t \\approx 0.73$ at the start) is "
+        "the usual remedy (Gers et al. 2000; Jozefowicz et al. 2015).",
+    ),
+    Setting(
         "mem_look",
         1,
         int,

@@ -61,6 +61,8 @@ def held_out_verdict(errors: Sequence[tuple[str, str, float]], task: core.Recall
             verdict = "recalls it"
         elif share > 0.1:
             verdict = "recalls part of it"
+        elif mse > task.baseline_mse + LEARNED_MARGIN:
+            verdict = "does worse than always predicting 0"
         else:
             verdict = "has no memory of it"
         lines.append(

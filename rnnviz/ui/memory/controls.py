@@ -49,6 +49,7 @@ def requests(values: dict[str, Any] | None = None) -> dict[str, RecallRequest]:
             seed=v["mem_seed"],
             task_seed=v["mem_seed"],
             init=v["mem_rnn_init"] if cell == "rnn" else "pytorch",
+            forget_bias=1.0 if cell == "lstm" and v["mem_fbias"] else None,
         )
         for cell in core.CELLS
     }
@@ -90,6 +91,7 @@ def settings_controls(disabled: bool) -> None:
             horizontal=True,
             disabled=disabled,
         )
+        state.bound_widget(SETTING["mem_fbias"], st.toggle, disabled=disabled)
     st.caption(
         f"Fixed for every run: $\\sigma_\\varepsilon = {memory.MEMORY_NOISE:g}$, "
         f"{memory.MEMORY_WINDOWS} fresh windows an epoch in mini-batches of "
@@ -108,8 +110,14 @@ def size_table(runs: dict[str, RecallRequest]) -> pd.DataFrame:
             "parameters": [
                 f"{core.parameter_count(cell, run.hidden_size):,}" for cell, run in runs.items()
             ],
-            "initialisation": [
-                "the tutorial's" if run.init == "tutorial" else "PyTorch's" for run in runs.values()
-            ],
+            "initialisation": [_init_text(run) for run in runs.values()],
         }
     )
+
+
+def _init_text(run: RecallRequest) -> str:
+    if run.init == "tutorial":
+        return "the tutorial's"
+    if run.forget_bias is not None:
+        return f"PyTorch's, forget gate's bias {run.forget_bias:g}"
+    return "PyTorch's"
