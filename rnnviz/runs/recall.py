@@ -22,7 +22,9 @@ from rnnviz import core
 from rnnviz.core.validation import check_clip, check_finite_float, check_int, check_lr
 from rnnviz.runs.result import Progress
 
-HELD_OUT_WINDOWS = 1000  # windows no training epoch sees, for the held-out MSE of a finished run
+# Windows no training epoch sees, for the held-out MSE: as many as benchmarks/memory_task.py
+# uses, so a run here at the study's settings reports the study's number for its seed.
+HELD_OUT_WINDOWS = 2000
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from rnnviz import core
+from rnnviz.runs.recall import HELD_OUT_WINDOWS
 from rnnviz.text.numbers import num
 
 LEARNED_MARGIN = 0.1  # "recalls": held-out MSE within this of the noise floor (the study's rule)
@@ -41,7 +42,8 @@ def recovered(mse: float, task: core.RecallTask) -> float:
 
 def held_out_caption(task: core.RecallTask) -> str:
     return (
-        "Each cell's mean squared error on 1,000 held-out windows (never used for training), "
+        f"Each cell's mean squared error on {HELD_OUT_WINDOWS:,} held-out windows (never used "
+        "for training), "
         "for its latest parameters, between the no-memory level (dashed) and the noise floor "
         f"(dotted). A cell recalls {recall_target(task)} when its error is within "
         f"${LEARNED_MARGIN:g}$ of the floor: then it recovers at least 90% of the input's "
