@@ -41,6 +41,12 @@ page_list = [
         icon=":material/trending_down:",
         url_path="training",
     ),
+    st.Page(
+        "pages/memory.py",
+        title="5 · Longer memory: why gates",
+        icon=":material/memory:",
+        url_path="memory",
+    ),
 ]
 current = st.navigation(page_list)
 if teacher_page is not None and teacher_page != current.url_path:

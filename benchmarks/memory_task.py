@@ -13,7 +13,9 @@ Protocol:
    lowest wins. Same budget as the real runs.
 2. For each k and each cell: --seeds runs (seed s initialises the model and draws the windows),
    mini-batch SGD (--batch), element-wise clipping ±--clip, PyTorch's init for all three cells
-   (the RNN too, so the comparison is on equal terms), full BPTT.
+   (the RNN too, so the comparison is on equal terms; --rnn-init tutorial gives it the
+   tutorial's), full BPTT. --forget-bias b starts the LSTM with its forget gate's bias at b
+   (b_ih's f block = b, b_hh's = 0), the usual remedy for a forgetful start.
 3. Held-out MSE on 2000 windows no training epoch sees. "Learned" means MSE <= σ_ε² + 0.1, i.e.
    at least 90% of x_(T−k+1)'s variance recovered.
 
@@ -44,9 +46,20 @@ def held_out_mse(cell: str, params, task: core.RecallTask, n: int) -> float:
     return float(np.mean(err * err))
 
 
+def first_params(cell: str, args, seed: int) -> core.Params:
+    """The model's first parameters: PyTorch's init (the RNN's as --rnn-init says), and, with
+    --forget-bias b, the LSTM's forget gate opened: b_ih's f block set to b, b_hh's to 0."""
+    init = args.rnn_init if cell == "rnn" else "pytorch"
+    params = core.init_cell(cell, args.hidden, seed=seed, init=init)
+    if cell == "lstm" and args.forget_bias is not None:
+        forget = slice(args.hidden, 2 * args.hidden)  # gate blocks i, f, g, o: f is the second
+        params["b_ih"][forget], params["b_hh"][forget] = args.forget_bias, 0.0
+    return params
+
+
 def run(cell: str, task: core.RecallTask, args, lr: float, seed: int) -> tuple[float, float, bool]:
     """Train one model; return (held-out MSE, seconds, diverged)."""
-    params = core.init_cell(cell, args.hidden, seed=seed, init="pytorch")
+    params = first_params(cell, args, seed)
     start = time.perf_counter()
     history = core.train_cell_recall(
         cell, params, task, epochs=args.epochs, lr=lr, clip=args.clip, batch_size=args.batch
@@ -91,6 +104,12 @@ def main(argv=None) -> None:
     )
     parser.add_argument("--tune-lag", type=int, default=None, help="k for tuning (default: T/2)")
     parser.add_argument("--held-out", type=int, default=2000)
+    parser.add_argument(
+        "--rnn-init", default="pytorch", choices=core.INITS, help="the RNN's initialisation"
+    )
+    parser.add_argument(
+        "--forget-bias", type=float, default=None, help="the LSTM's forget-gate bias b_f at start"
+    )
     args = parser.parse_args(argv)
     lags = [int(v) for v in args.lags.split(",")]
     cells = args.cells.split(",")
@@ -108,7 +127,9 @@ def main(argv=None) -> None:
     )
     print(
         f"{args.epochs} epochs x {args.windows} fresh windows, batch {args.batch} "
-        f"({steps} SGD steps), clip ±{args.clip:g}, PyTorch init, full BPTT"
+        f"({steps} SGD steps), clip ±{args.clip:g}, full BPTT; init: RNN {args.rnn_init}, "
+        "gated cells PyTorch"
+        + ("" if args.forget_bias is None else f", LSTM forget bias {args.forget_bias:g}")
     )
 
     if args.lr:

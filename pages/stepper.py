@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from rnnviz.ui import layout, model, timelines
+from rnnviz.ui import dynamics, layout, model
 
 layout.page_header(
     "2 · The RNN, step by step",
@@ -17,5 +17,6 @@ chosen, example, run = model.page_pass()  # stops here with a sentence if it can
 
 st.subheader("The unrolled network")
 st.caption(model.model_summary(chosen, example))
-# A fragment: Back, Next, Reset and Run to end rerun only the timeline, not the controls above.
-st.fragment(timelines.forward_timeline)(chosen, example, run)
+# A fragment: Back, Next, Reset and Run to end rerun only the timeline and the hidden state's
+# map below it (rnnviz/ui/dynamics.py), not the controls above.
+st.fragment(dynamics.timeline_with_map)(chosen, example, run)

@@ -3,7 +3,17 @@
 import streamlit as st
 
 from rnnviz.ui import layout
-from rnnviz.ui.training import classroom, compare, controls, fit, heldout, jobs, run, take_home
+from rnnviz.ui.training import (
+    classroom,
+    compare,
+    controls,
+    dynamics,
+    fit,
+    heldout,
+    jobs,
+    run,
+    take_home,
+)
 
 layout.page_header(
     "4 · Training",
@@ -32,6 +42,7 @@ if result is not None:
     st.subheader("Inside the model")
     run.hidden_state(result)
     run.weights(result)
+    dynamics.hidden_dynamics(result)
     st.subheader("How good is the fit, really?")
     fit.generalisation(result)  # fresh days from the generated series' own process
     heldout.section(result)  # days held out at the end of any series

@@ -80,6 +80,22 @@ def test_recall_training_in_chunks_equals_one_long_call(cell):
     assert all(np.array_equal(whole[n], parts[n]) for n in whole)
 
 
+@pytest.mark.parametrize("cell", core.CELLS)
+def test_a_chunk_that_diverges_names_the_epoch_one_long_call_names(cell):
+    task = core.RecallTask(seq_len=6, lag=2, n_windows=24, seed=3)
+    settings = {"lr": 40.0, "clip": None, "batch_size": 8}
+    whole = core.init_cell(cell, 5, seed=1, init="pytorch")
+    history = core.train_cell_recall(cell, whole, task, epochs=30, **settings)
+    assert history.diverged and history.epochs_completed >= 1
+    failed = history.epochs_completed  # 0-based index of the epoch that diverged
+    parts = core.init_cell(cell, 5, seed=1, init="pytorch")
+    core.train_cell_recall(cell, parts, task, epochs=failed, **settings)
+    last = core.train_cell_recall(cell, parts, task, 1, first_epoch=failed, **settings)
+    assert last.diverged and last.message == history.message
+    assert f"in epoch {failed + 1}" in last.message
+    assert all(np.array_equal(whole[n], parts[n]) for n in whole)
+
+
 def test_recall_training_of_the_rnn_is_core_train_epoch_by_epoch():
     task = core.RecallTask(seq_len=5, lag=1, n_windows=30, seed=0)
     ours = core.init_cell("rnn", 4, seed=0, init="pytorch")

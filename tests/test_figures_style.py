@@ -80,6 +80,37 @@ def builders() -> dict[str, object]:
         "classroom.class_experiment_figure": lambda f: f(
             [RoomRun(1, 1e-3, 0, 20, 50, 50, "finished", 0.4, 0.5)]
         ),
+        **gates_builders(),
+    }
+
+
+def gates_builders() -> dict[str, object]:
+    """Page 5's figures and the hidden state's dynamics (issue 13)."""
+    X, y = core.make_windows(core.weather_series(), T)
+    scalar = core.init_params(1, seed=0)
+    scalar_trace = core.forward(scalar, X[:1])
+    grid = np.linspace(-1, 1, 5)
+    lstm = core.init_cell("lstm", H, seed=0)
+    lstm_trace = core.cell_forward("lstm", lstm, X[:1] / 20)
+    profile = core.gradient_profile("lstm", lstm, X[:3] / 20, y[:3] / 20)
+    pca = core.pca(core.forward(core.init_params(H, seed=0), X / 20).h[:, -1])
+    curve = np.geomspace(1, 0.1, 20)
+    return {
+        "gates.recall_loss_figure": lambda f: f(
+            [("lstm", "LSTM", curve)], baseline=1.01, floor=0.01
+        ),
+        "gates.held_out_figure": lambda f: f([("gru", "GRU", 0.5)], baseline=1.01, floor=0.01),
+        "gates.connectivity_figure": lambda f: f([("lstm", "LSTM", profile)], 3),
+        "gates.unit_heatmaps": lambda f: f(
+            [("f_t", lstm_trace.f[0])], first_t=1, signed=False, units=["1", "2"], recall_t=2
+        ),
+        "dynamics.cobweb_figure": lambda f: f(
+            grid, core.day_maps(scalar, X[0], grid), core.cobweb_path(scalar_trace), 3
+        ),
+        "dynamics.slopes_figure": lambda f: f(core.map_slopes(scalar, scalar_trace), 3),
+        "dynamics.final_states_figure": lambda f: f(
+            pca.scores, y, "target", pca.explained, trajectory=pca.scores[:3], picked=0
+        ),
     }
 
 

@@ -107,6 +107,11 @@ from .gru import GRUResult, GRUTrace
 from .lstm import LSTMResult, LSTMTrace
 from .recall import RecallTask
 
+# isort: split
+# The hidden state's dynamics and each cell's gradient per timestep (issue 13's pages).
+from .connectivity import GradientProfile, gradient_profile
+from .dynamics import PCA, cobweb_path, day_maps, map_slopes, pca
+
 __all__ = [
     "FRESH_DAYS",
     "SCALINGS",
@@ -202,4 +207,12 @@ __all__ = [
     "parameter_count",
     "train_cell",
     "train_cell_recall",
+    # Dynamics and gradient profiles (issue 13's pages).
+    "PCA",
+    "GradientProfile",
+    "cobweb_path",
+    "day_maps",
+    "gradient_profile",
+    "map_slopes",
+    "pca",
 ]

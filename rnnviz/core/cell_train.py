@@ -102,7 +102,7 @@ def train_cell(
         return train(params, X, y, epochs, lr, clip, batch_size, callback, callback_every, truncate)
     X, y = as_batch(X, y)
     settings = (epochs, lr, clip, batch_size, callback, callback_every, truncate)
-    return _train(cell, params, lambda epoch: (X, y), X.shape, *settings)
+    return _train(cell, params, lambda epoch: (X, y), X.shape, *settings, first_epoch=0)
 
 
 def train_cell_recall(
@@ -133,7 +133,7 @@ def train_cell_recall(
         return task.windows(first_epoch + epoch)
 
     settings = (epochs, lr, clip, batch_size, callback, callback_every, truncate)
-    return _train(cell, params, windows, shape, *settings)
+    return _train(cell, params, windows, shape, *settings, first_epoch=first_epoch)
 
 
 def _train(
@@ -148,9 +148,11 @@ def _train(
     callback: Callback | None,
     callback_every,
     truncate,
+    first_epoch: int,
 ) -> History:
     """The epoch loop shared by `train_cell` and `train_cell_recall`; `windows(e)` gives epoch e's
-    (X (N, T), y (N,))."""
+    (X (N, T), y (N,)). A divergence message counts epochs from `first_epoch`, so training in
+    chunks says what one long call would have said."""
     _, lead = check_cell_params(cell, params)
     if lead:
         raise ValueError("Training takes one model at a time: these parameters hold several.")
@@ -170,10 +172,11 @@ def _train(
     def run_epoch(epoch: int) -> tuple[float, str]:
         """One epoch on `model`: the summed loss over windows, or a divergence message."""
         X, y = windows(epoch)
+        number = first_epoch + epoch + 1  # the epoch's number as one long call counts it
         if cell == "rnn":  # the tutorial's lean path, one epoch at a time
             history = train(model, X, y, 1, lr, clip, batch_size, truncate=k)
             if history.diverged:
-                return math.nan, divergence_message(lr, clip, f"in epoch {epoch + 1}")
+                return math.nan, divergence_message(lr, clip, f"in epoch {number}")
             return float(history.total_loss[0]), ""
         total = 0.0
         starts = range(0, n_windows, batch_size)
@@ -182,7 +185,7 @@ def _train(
             try:
                 loss = _gated_step(cell, model, X_b, y_b, lr, clip, k)
             except TrainingDiverged:
-                where = f"in epoch {epoch + 1}, batch {index + 1} of {len(starts)}"
+                where = f"in epoch {number}, batch {index + 1} of {len(starts)}"
                 return math.nan, divergence_message(lr, clip, where)
             total += loss * len(y_b)  # the batch mean back to a sum over its windows
         return total, ""

@@ -16,6 +16,10 @@ through `Batcher` and compare with `np.array_equal`). Different H are never padd
 padding is exact on paper, but BLAS would then sum in another order, and at large learning rates
 a last-bit difference grows into another model.
 
+A recall run (`RecallRequest`, any cell) draws fresh windows at its own epoch, so it shares no
+computation: it trains in a batch of its own, a `solo.SoloBatch` under the same round robin
+(`batch_key`; the contract both kinds keep is `batch_protocol.TrainingBatch`).
+
 Pure NumPy and the run records; no processes here. `rnnviz.server.worker` runs a `Batcher` in a
 worker process, and `Batcher.step` is what it calls in a loop: each call gives one batch a turn
 of whole epochs (round robin, so every key is served in turn) and returns what happened.
@@ -26,6 +30,7 @@ from __future__ import annotations
 import math
 import time
 from collections import deque
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -37,6 +42,9 @@ from rnnviz.core.history import divergence_message, stopped_message
 from rnnviz.core.sgd import StackedSGD
 from rnnviz.core.validation import check_truncate
 from rnnviz.runs import RunResult, TrainRequest
+from rnnviz.runs.recall import RecallRequest
+from rnnviz.server.batch_protocol import TrainingBatch
+from rnnviz.server.solo import SoloBatch, SoloKey
 
 QUANTUM_S = 0.1  # a batch's turn: whole epochs until this much time has passed (at least one)
 REPORT_EVERY_S = 0.25  # progress of one run at most this often (and always at its end)
@@ -66,6 +74,14 @@ class BatchKey:
             request.scaling,
             request.holdout,
         )
+
+
+def batch_key(request: TrainRequest | RecallRequest, member_id: str = "") -> Hashable:
+    """The batch a run trains in: a TrainRequest's shared `BatchKey`, a recall run's own
+    `SoloKey` (its fresh windows follow its own epoch: `rnnviz.server.solo`)."""
+    if isinstance(request, RecallRequest):
+        return SoloKey(request.cell, member_id)
+    return BatchKey.of(request)
 
 
 @dataclass
@@ -203,25 +219,48 @@ class Batch:
         with np.errstate(over="ignore", invalid="ignore"):
             return self.stepper.run_epoch(self.batches)
 
+    # The rest of `batch_protocol.TrainingBatch`, which a `SoloBatch` keeps too.
+    def params(self, row: int) -> core.Params:
+        return self.stepper.params(row)
+
+    def initial_params(self, request: TrainRequest) -> core.Params:
+        return core.init_params(request.hidden_size, seed=request.seed)
+
+    def divergence(self, member: Member, index: int) -> str:
+        where = f"in epoch {member.epoch + 1}, batch {index + 1} of {len(self.batches)}"
+        return divergence_message(member.request.lr, member.request.clip, where)
+
+    def result(self, member: Member, params: core.Params, total_loss: np.ndarray, **outcome):
+        return RunResult(
+            request=member.request,
+            initial_params=member.initial,
+            params=params,
+            total_loss=total_loss,
+            mean_loss=total_loss / self.n_windows,
+            scaler=self.scaler,
+            **outcome,
+        )
+
 
 class Batcher:
     """All the batches of one worker. Not thread-safe: one caller (the worker's loop)."""
 
     def __init__(self, quantum_s: float = QUANTUM_S, clock=time.perf_counter):
         self.quantum_s, self._clock = quantum_s, clock
-        self.batches: dict[BatchKey, Batch] = {}
-        self.members: dict[str, tuple[Member, BatchKey]] = {}
-        self._turns: deque[BatchKey] = deque()
+        self.batches: dict[Hashable, TrainingBatch] = {}
+        self.members: dict[str, tuple[Member, Hashable]] = {}
+        self._turns: deque[Hashable] = deque()
 
     def __len__(self) -> int:
         return len(self.members)
 
-    def add(self, member_id: str, request: TrainRequest, record_every: int = 0) -> None:
+    def add(self, member_id: str, request: TrainRequest | RecallRequest, record_every=0) -> None:
         """A new run: it joins its batch at the batch's next epoch boundary."""
-        key = BatchKey.of(request)
+        key = batch_key(request, member_id)
         batch = self.batches.get(key)
         if batch is None:
-            batch = self.batches[key] = Batch(key, request)
+            kind = SoloBatch if isinstance(key, SoloKey) else Batch
+            batch = self.batches[key] = kind(key, request)
             self._turns.append(key)
         member = Member(member_id, request, record_every)
         batch.pending.append(member)
@@ -260,15 +299,13 @@ class Batcher:
             self._turns.remove(key)
         return events
 
-    def _one_epoch(self, batch: Batch, events: list) -> None:
+    def _one_epoch(self, batch: TrainingBatch, events: list) -> None:
         total, failed = batch.epoch()
         now = self._clock()
         diverged = []
         for row, (index, kept) in failed.items():
             member = batch.rows[row]
-            where = f"in epoch {member.epoch + 1}, batch {index + 1} of {len(batch.batches)}"
-            request = member.request
-            message = divergence_message(request.lr, request.clip, where)
+            message = batch.divergence(member, index)
             events.append(self._finish(batch, member, kept, now, diverged=message))
             diverged.append(member)
         done = []
@@ -280,24 +317,24 @@ class Batcher:
             every = member.record_every
             if every and (epoch % every == 0 or epoch == member.request.epochs):
                 member.norm_epochs.append(epoch)
-                member.norm_rows.append(
-                    core.hidden_grad_norms(batch.stepper.params(row), batch.X, batch.y)
-                )
+                member.norm_rows.append(core.hidden_grad_norms(batch.params(row), batch.X, batch.y))
             if epoch == member.request.epochs:
                 done.append(member)
         for member in done:
-            events.append(self._finish(batch, member, batch.stepper.params(member.row), now))
+            events.append(self._finish(batch, member, batch.params(member.row), now))
         if diverged or done:
             batch.remove(diverged + done)
 
-    def _let_go(self, batch: Batch, members: list[Member], events: list, now: float) -> None:
+    def _let_go(
+        self, batch: TrainingBatch, members: list[Member], events: list, now: float
+    ) -> None:
         for member in members:
-            params = batch.stepper.params(member.row)
+            params = batch.params(member.row)
             events.append(self._finish(batch, member, params, now, stopped=True))
         if members:
             batch.remove(members)
 
-    def _maybe_report(self, batch: Batch, member: Member, events: list, now: float) -> None:
+    def _maybe_report(self, batch: TrainingBatch, member: Member, events: list, now: float) -> None:
         if now - member.reported < REPORT_EVERY_S or member.epoch == member.reported_epochs:
             return
         then, epochs_then = member.rate_mark
@@ -311,7 +348,7 @@ class Batcher:
         member.rate_mark = (now, member.epoch)
         left = member.request.epochs - member.epoch
         eta = left / member.rate if member.rate > 0 else None
-        events.append(self._update(member, batch.stepper.params(member.row), now, eta))
+        events.append(self._update(member, batch.params(member.row), now, eta))
 
     def _update(self, member: Member, params: core.Params, now: float, eta: float | None):
         first = member.reported_epochs
@@ -321,35 +358,31 @@ class Batcher:
 
     def _finish(
         self,
-        batch: Batch,
+        batch: TrainingBatch,
         member: Member,
         params: core.Params | None,
         now: float,
         stopped: bool = False,
         diverged: str = "",
     ) -> Finished:
-        """The run's RunResult, as `TrainRequest.execute` would return it, and it leaves."""
+        """The run's result, as its request's `execute` would return it, and it leaves."""
         del self.members[member.member_id]
         request = member.request
         if params is None:  # stopped before its first epoch: nothing trained
-            params = core.init_params(request.hidden_size, seed=request.seed)
-            member.initial = core.copy_params(params)
+            params = batch.initial_params(request)
+            member.initial = {name: value.copy() for name, value in params.items()}
         stopped_early = stopped and member.epoch < request.epochs and not diverged
         message = diverged or (
             stopped_message(member.epoch, request.epochs) if stopped_early else ""
         )
-        total_loss = np.array(member.totals)
-        result = RunResult(
-            request=request,
-            initial_params=member.initial,
-            params=params,
-            total_loss=total_loss,
-            mean_loss=total_loss / batch.n_windows,
+        result = batch.result(
+            member,
+            params,
+            np.array(member.totals),
             diverged=bool(diverged),
             stopped_early=stopped_early,
             message=message,
             elapsed_s=now - member.started if member.started else 0.0,
-            scaler=batch.scaler,
         )
         norms = None
         if member.record_every:

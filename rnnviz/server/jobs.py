@@ -9,12 +9,12 @@ instead the runs that can share a computation train as one stacked batch
 bit for bit what it would be alone. Workers run at a lower CPU priority (`nice`), so on a busy
 machine the scheduler serves a click before a training step.
 
-A job is what a session asked for: one run (a TrainRequest) or K compared runs (a
-CompareRequest); its runs are the worker's members. Identical runs in flight are trained once
-and shared; finished ones go to the `RunCache`. The pool is a deliberate process-wide shared
-object, so it is thread-safe (one lock), bounded (runs in training, jobs kept, cache bytes) and
-hands out nothing a user can change for another: results are frozen (read-only arrays), and a
-run is stopped only when every session that asked for it has let it go.
+A job is what a session asked for: one run (a TrainRequest, or a RecallRequest of any cell) or
+K compared runs (a CompareRequest); its runs are the worker's members. Identical runs in flight
+are trained once and shared; finished ones go to the `RunCache`. The pool is a deliberate
+process-wide shared object, so it is thread-safe (one lock), bounded (runs in training, jobs
+kept, cache bytes) and hands out nothing a user can change for another: results are frozen
+(read-only arrays), and a run is stopped only when every session that asked for it has let it go.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ import numpy as np
 from rnnviz.core.history import stopped_message
 from rnnviz.runs import CompareRequest, CompareResult, TrainRequest
 from rnnviz.runs.compare import ragged_columns
-from rnnviz.server.batching import BatchKey, Finished, Update
+from rnnviz.server.batching import Finished, Update, batch_key
 from rnnviz.server.cache import RunCache
 from rnnviz.server.records import JobState, JobView, PoolBusy
 from rnnviz.server.workers import Workers
@@ -66,7 +66,7 @@ class _Member:
 
 @dataclass
 class _Job:
-    request: Any  # a TrainRequest or a CompareRequest
+    request: Any  # a TrainRequest, RecallRequest or CompareRequest
     members: tuple[str, ...]
     tickets: set[str] = field(default_factory=set)
     tags: set[Hashable] = field(default_factory=set)
@@ -114,7 +114,7 @@ class TrainingPool:
         self._members: dict[str, _Member] = {}
         self._job_in_flight: dict[Any, str] = {}  # request -> job id
         self._member_in_flight: dict[tuple[TrainRequest, int], str] = {}
-        self._key_worker: dict[BatchKey, int] = {}
+        self._key_worker: dict[Hashable, int] = {}
         self._workers = Workers(workers, niceness)
 
     # -- the API pages use ---------------------------------------------------------------------
@@ -211,24 +211,24 @@ class TrainingPool:
         member_id = self._member_in_flight.get((run, record_every))
         if member_id is None:
             member_id = uuid.uuid4().hex
-            index = self._worker_for(BatchKey.of(run))
+            index = self._worker_for(batch_key(run, member_id))
             self._members[member_id] = _Member(run, record_every, index)
             self._member_in_flight[(run, record_every)] = member_id
             self._workers.send(index, "add", member_id, run, record_every)
         self._members[member_id].jobs.add(job_id)
         return member_id
 
-    def _worker_for(self, key: BatchKey) -> int:
+    def _worker_for(self, key: Hashable) -> int:
         """The worker that trains `key`'s batch: the one already training it, or the least
         busy one (a batch lives in one worker: its runs are one computation)."""
         if self._workers.start():
             threading.Thread(target=self._listen, name="rnnviz-training", daemon=True).start()
         busy = [0] * self.workers
         training = set()
-        for member in self._members.values():
+        for member_id, member in self._members.items():
             if member.state.active:
                 busy[member.worker] += 1
-                training.add((BatchKey.of(member.request), member.worker))
+                training.add((batch_key(member.request, member_id), member.worker))
         for other, index in training:
             if other == key:
                 return index

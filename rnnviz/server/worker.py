@@ -2,9 +2,9 @@
 
 Started with the "spawn" method (never a fork of a threaded server) by `rnnviz.server.jobs`;
 it runs at a lower CPU priority than the server, so on a busy machine the scheduler serves a
-click before a training step. Commands: ("add", member id, TrainRequest, record_every),
-("stop", member id), ("quit",). Events: the Batcher's `Update`s and `Finished`s, and
-("failed", member id, sentence) if a run cannot start (say, its series is refused).
+click before a training step. Commands: ("add", member id, TrainRequest or RecallRequest,
+record_every), ("stop", member id), ("quit",). Events: the Batcher's `Update`s and `Finished`s,
+and ("failed", member id, sentence) if a run cannot start (say, its series is refused).
 """
 
 from __future__ import annotations

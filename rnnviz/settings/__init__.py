@@ -3,6 +3,7 @@
 `Setting` and the URL round trip live in `setting.py`; each page's declarations in its own module.
 """
 
+from rnnviz.settings.dynamics import DYNAMICS
 from rnnviz.settings.lessons import (
     BPTT,
     GRADIENT_PANELS,
@@ -11,6 +12,7 @@ from rnnviz.settings.lessons import (
     SCALAR_PARAM_HELP,
     STEPPER,
 )
+from rnnviz.settings.memory import MEMORY
 from rnnviz.settings.series import (
     BUNDLED_NAMES,
     GENERATED,
@@ -41,6 +43,8 @@ ALL: tuple[Setting, ...] = (
     *GRADIENT_PANELS,
     *TRAINING,
 )
+ALL += MEMORY  # page 5, "Longer memory: why gates" (rnnviz/settings/memory.py)
+ALL += DYNAMICS  # the hidden state's dynamics on the training page (rnnviz/settings/dynamics.py)
 BY_NAME: dict[str, Setting] = {setting.name: setting for setting in ALL}
 assert len(BY_NAME) == len(ALL), "two settings share a URL name"
 
@@ -52,9 +56,11 @@ __all__ = [
     "BY_NAME",
     "BPTT",
     "COMPARE_LR_DEFAULTS",
+    "DYNAMICS",
     "GRADIENT_PANELS",
     "LR_GRID",
     "MAX_COMPARE",
+    "MEMORY",
     "MODEL",
     "MODEL_SOURCES",
     "SCALAR_PARAM_HELP",

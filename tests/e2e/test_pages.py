@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import no_exception, wait_idle
 
-PAGES = ["", "weather", "stepper", "bptt", "training"]
+PAGES = ["", "weather", "stepper", "bptt", "training", "memory"]
 
 
 def first_trace_y(page: Page) -> list[float]:
