@@ -1,0 +1,216 @@
+"""The chain-rule ledger typeset: each step's equations with the engine's numbers substituted.
+
+The page shows this above the monospace ledger of `text.ledger`, which keeps the tutorial's code
+names line by line (`dh_next`, `dW_xh += ...`); here the same equations read as mathematics,
+derivatives as ∂-fractions: `da_t` is ∂L/∂a_t, `dh_next` at step t is ∂L/∂h_t, and the running
+sums `dW_xh` are ∂L/∂W_xh summed over the days walked back so far. Every number is the one the
+ledger prints (same rounding, `tex.number`); a test holds every value of a step's
+`LedgerLine.exact` to appearing here. Steps are numbered as in `text.ledger`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rnnviz.text.ledger import UNITS_SHOWN, backward_t, backward_title, norm
+from rnnviz.text.tex import aligned, number, operand, partial, vector
+
+TARGET = "\\text{target}"
+LOSS = f"(y - {TARGET})^2"
+SUMS = {"W_xh": "W_{xh}", "W_hh": "W_{hh}", "b_h": "b_h"}  # the running sums, as TeX
+
+
+# --- The forward pass -------------------------------------------------------------------------
+def forward_tex(params, trace, target: float, step: int, b: int = 0) -> str:
+    """The typeset equations of forward step `step` (0 … T+1) of window `b`, for `st.latex`.
+
+    Arguments as for `text.ledger.forward_lines`.
+    """
+    seq_len, hidden = trace.x.shape[1], trace.h.shape[2]
+    if not 0 <= step <= seq_len + 1:
+        raise ValueError(f"The forward step must be 0 … {seq_len + 1}, got {step}.")
+    if step == 0:
+        return aligned(["h_0 &= 0 \\quad \\text{(no memory before the first day)}"])
+    if step == seq_len + 1:
+        return _output_tex(params, trace, target, b)
+    t = step
+    x_t, a_t = float(trace.x[b, t - 1]), trace.a[b, t - 1]  # a_t: (H,)
+    h_prev, h_t = trace.h[b, t - 1], trace.h[b, t]  # (H,)
+    equation = f"a_{{{t}}} &= W_{{xh}} x_{{{t}}} + W_{{hh}} h_{{{t - 1}}} + b_h"
+    if hidden == 1:
+        w_xh, w_hh, b_h = (float(params[n].ravel()[0]) for n in ("W_xh", "W_hh", "b_h"))
+        return aligned(
+            [
+                f"{equation} = {operand(w_xh)} \\cdot {operand(x_t)} + {operand(w_hh)} \\cdot "
+                f"{operand(h_prev[0])} + {operand(b_h)} = {number(a_t[0])}",
+                f"h_{{{t}}} &= \\tanh(a_{{{t}}}) = \\tanh({number(a_t[0])}) = {number(h_t[0])}",
+            ]
+        )
+    # H > 1: the same equation unit by unit, (W_hh h_(t-1))_i being one number per unit i.
+    recurrent = np.asarray(params["W_hh"]) @ h_prev  # (H,)
+    rows = [equation + "\\quad \\text{unit by unit:}"]
+    for i in range(min(UNITS_SHOWN, hidden)):
+        w_xh, b_h = float(params["W_xh"][i, 0]), float(params["b_h"][i])
+        rows.append(
+            f"(a_{{{t}}})_{{{i + 1}}} &= (W_{{xh}})_{{{i + 1}}} x_{{{t}}} + "
+            f"(W_{{hh}} h_{{{t - 1}}})_{{{i + 1}}} + (b_h)_{{{i + 1}}} = {operand(w_xh)} \\cdot "
+            f"{operand(x_t)} + {operand(recurrent[i])} + {operand(b_h)} = {number(a_t[i])}"
+        )
+    rows.append(
+        f"h_{{{t}}} &= \\tanh(a_{{{t}}}) = {vector(h_t)}, \\quad "
+        f"\\lVert h_{{{t}}} \\rVert = {number(norm(h_t))}"
+    )
+    return aligned(rows)
+
+
+def _output_tex(params, trace, target: float, b: int) -> str:
+    seq_len, hidden = trace.x.shape[1], trace.h.shape[2]
+    h_last, y = trace.h[b, seq_len], float(trace.y_pred[b])  # (H,), scalar
+    b_y = float(params["b_y"][0])
+    if hidden == 1:
+        numbers = f"{operand(params['W_hy'][0, 0])} \\cdot {operand(h_last[0])}"
+    else:
+        numbers = f"{vector(params['W_hy'][0])} \\cdot {vector(h_last)}"
+    err = y - float(target)
+    return aligned(
+        [
+            f"y &= W_{{hy}} h_{{{seq_len}}} + b_y = {numbers} + {operand(b_y)} = {number(y)}",
+            f"{TARGET} &= {number(target)} \\quad \\text{{(the day after the window)}}",
+            f"L &= {LOSS} = ({number(y)} - {operand(target)})^2 = {number(err * err)}",
+        ]
+    )
+
+
+# --- The backward pass ------------------------------------------------------------------------
+def backward_tex(params, trace, result, target: float, step: int) -> str:
+    """The typeset equations of backward step `step` (0 … T+1), for `st.latex`.
+
+    Arguments as for `text.ledger.backward_lines`.
+    """
+    seq_len = trace.x.shape[1]
+    if trace.x.shape[0] != 1:
+        raise ValueError("The backward ledger follows a single window (a batch of one).")
+    if not 0 <= step <= seq_len + 1:
+        raise ValueError(f"The backward step must be 0 … {seq_len + 1}, got {step}.")
+    if step == 0:
+        y = float(trace.y_pred[0])
+        return aligned(
+            [
+                f"L &= {LOSS} = ({number(y)} - {operand(target)})^2 = {number(result.loss)}",
+                "&\\text{every } a_t \\text{ and } h_t \\text{ is stored for the way back}",
+            ]
+        )
+    if step == 1:
+        return _step_a_tex(params, trace, result, target)
+    return _step_b_tex(params, trace, result, backward_t(step, seq_len))
+
+
+def _step_a_tex(params, trace, result, target: float) -> str:
+    T, hidden = trace.x.shape[1], trace.h.shape[2]
+    y, dL_dy = float(trace.y_pred[0]), float(result.dL_dy[0])
+    h_last, dh_last = trace.h[0, T], result.dh[0, T]  # (H,), dL/dh_T (H,)
+    dy, dh_T = partial("L", "y"), partial("L", f"h_{{{T}}}")
+    first = f"{dy} &= 2\\,(y - {TARGET}) = 2\\,({number(y)} - {operand(target)}) = {number(dL_dy)}"
+    b_y = f"{partial('L', 'b_y')} &= {dy} = {number(result.grads['b_y'][0])}"
+    if hidden == 1:
+        w_hy, dW_hy = float(params["W_hy"][0, 0]), float(result.grads["W_hy"][0, 0])
+        return aligned(
+            [
+                first,
+                f"{partial('L', 'W_{hy}')} &= {dy}\\, h_{{{T}}} = {operand(dL_dy)} \\cdot "
+                f"{operand(h_last[0])} = {number(dW_hy)}",
+                b_y,
+                f"{dh_T} &= W_{{hy}}^\\top {dy} = {operand(w_hy)} \\cdot {operand(dL_dy)} = "
+                f"{number(dh_last[0])}",
+            ]
+        )
+    dW_hy = result.grads["W_hy"][0]  # (H,)
+    return aligned(
+        [
+            first,
+            f"{partial('L', 'W_{hy}')} &= {dy}\\, h_{{{T}}}^\\top = {operand(dL_dy)} \\cdot "
+            f"{vector(h_last)} = {vector(dW_hy)}, \\quad \\lVert \\cdot \\rVert = "
+            f"{number(norm(dW_hy))}",
+            b_y,
+            f"{dh_T} &= W_{{hy}}^\\top {dy} = {vector(params['W_hy'][0])} \\cdot {operand(dL_dy)} "
+            f"= {vector(dh_last)}, \\quad \\lVert \\cdot \\rVert = {number(norm(dh_last))}",
+        ]
+    )
+
+
+def _step_b_tex(params, trace, result, t: int) -> str:
+    hidden = trace.h.shape[2]
+    x_t, h_t, h_prev = float(trace.x[0, t - 1]), trace.h[0, t], trace.h[0, t - 1]  # (H,) each
+    dh_t, da_t, dh_prev = result.dh[0, t], result.da[0, t - 1], result.dh[0, t - 1]  # (H,) each
+    contrib = result.contributions
+    # The running sums before and after this step: contributions of steps T … t+1, then T … t.
+    sums = {
+        name: (contrib[name][t:].sum(axis=0), contrib[name][t - 1 :].sum(axis=0))
+        for name in ("W_xh", "W_hh", "b_h")
+    }
+    da, dh = partial("L", f"a_{{{t}}}"), partial("L", f"h_{{{t}}}")
+    dh_before = partial("L", f"h_{{{t - 1}}}")
+    d = {name: partial("L", symbol) for name, symbol in SUMS.items()}
+    plus = "\\mathrel{+}="  # a running sum, as the tutorial's `dW_xh += ...`
+    if hidden == 1:
+        w_hh = float(params["W_hh"][0, 0])
+        old = {name: float(before.ravel()[0]) for name, (before, _) in sums.items()}
+        new = {name: float(after.ravel()[0]) for name, (_, after) in sums.items()}
+        da_value, h_value = float(da_t[0]), float(h_t[0])
+        return aligned(
+            [
+                f"{da} &= (1 - \\tanh^2 a_{{{t}}})\\, {dh} = (1 - {operand(h_value)}^2) \\cdot "
+                f"{operand(dh_t[0])} = {number(da_value)}",
+                f"{d['W_xh']} &{plus} {da}\\, x_{{{t}}}: \\quad {operand(old['W_xh'])} + "
+                f"{operand(da_value)} \\cdot {operand(x_t)} = {number(new['W_xh'])}",
+                f"{d['W_hh']} &{plus} {da}\\, h_{{{t - 1}}}: \\quad {operand(old['W_hh'])} + "
+                f"{operand(da_value)} \\cdot {operand(h_prev[0])} = {number(new['W_hh'])}",
+                f"{d['b_h']} &{plus} {da}: \\quad {operand(old['b_h'])} + {operand(da_value)} = "
+                f"{number(new['b_h'])}",
+                f"{dh_before} &= W_{{hh}}^\\top {da} = {operand(w_hh)} \\cdot {operand(da_value)} "
+                f"= {number(dh_prev[0])}",
+            ]
+        )
+    (old_xh, new_xh), (_, new_hh), (old_bh, new_bh) = sums["W_xh"], sums["W_hh"], sums["b_h"]
+    return aligned(
+        [
+            f"{da} &= (1 - h_{{{t}}}^2) \\odot {dh} = (1 - {vector(h_t)}^2) \\odot "
+            f"{vector(dh_t)} = {vector(da_t)}, \\quad \\lVert \\cdot \\rVert = "
+            f"{number(norm(da_t))}",
+            f"{d['W_xh']} &{plus} {da}\\, x_{{{t}}}: \\quad {vector(old_xh)} + {vector(da_t)} "
+            f"\\cdot {operand(x_t)} = {vector(new_xh)}",
+            f"{d['W_hh']} &{plus} {da}\\, h_{{{t - 1}}}^\\top \\quad (H \\times H), \\quad "
+            f"\\lVert \\cdot \\rVert = {number(norm(new_hh))}",
+            f"{d['b_h']} &{plus} {da}: \\quad {vector(old_bh)} + {vector(da_t)} = {vector(new_bh)}",
+            f"{dh_before} &= W_{{hh}}^\\top {da} = {vector(dh_prev)}, \\quad "
+            f"\\lVert \\cdot \\rVert = {number(norm(dh_prev))}",
+        ]
+    )
+
+
+# --- Headings and notes (Markdown) --------------------------------------------------------------
+def forward_heading(step: int, seq_len: int) -> str:
+    """`text.ledger.forward_title` with its symbols typeset, for the page."""
+    if step == 0:
+        return "Before day 1: the memory is empty, $h_0 = 0$"
+    if step <= seq_len:
+        return f"Step {step} of {seq_len}: day {step} enters, $h_{{{step}}}$ is computed"
+    return "The output: the prediction $y$ and the loss $L$"
+
+
+def backward_heading(step: int, seq_len: int) -> str:
+    """`text.ledger.backward_title` with its symbols typeset, for the page."""
+    t = backward_t(step, seq_len)
+    if t is None:
+        return backward_title(step, seq_len)  # no symbol to typeset
+    return f"Step B at $t = {t}$: back through day {t}"
+
+
+def vector_note(hidden_size: int) -> str:
+    """`text.ledger.vector_note` with its symbols typeset, for a caption."""
+    shown = min(UNITS_SHOWN, hidden_size)
+    return (
+        f"With $H = {hidden_size}$ hidden units, $a_t$, $h_t$ and the gradients are vectors: the "
+        f"ledger spells out the first {shown} units and gives $\\lVert v \\rVert$, the length of "
+        "the whole vector."
+    )
