@@ -39,7 +39,7 @@ Design choices
   seconds (`--cold`: all at once on the fresh server).
 - Stepping: each session opens /stepper with its own window and model seed in the URL and makes
   `--clicks` moves with a random think time around `--think` s: Next/Back/Reset/Run to end on the
-  stepper and ▶/◀ on the BPTT page (both fragment reruns), and page changes through the sidebar.
+  stepper and on the BPTT page (both fragment reruns), and page changes through the sidebar.
   After every move the page must show the page title, "Step k of 6" with the k this client
   expects and its own window and seed; a mismatch is a lost state (e.g. a reset to defaults, or
   another session's settings).

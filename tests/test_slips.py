@@ -83,7 +83,7 @@ def test_backward_slips_the_missing_two_and_the_missing_tanh_slope():
     assert step_a.truth == pytest.approx(w_hy * 2 * (y - target))
     assert verdict_of(step_a, w_hy * (y - target)).slip == Slip.NO_TWO
     for step in range(1, T + 1):
-        t = T + 2 - (step + 1)  # the day this ▶ walks back through
+        t = T + 2 - (step + 1)  # the day this Next walks back through
         question = backward_question(params, trace, result, step)
         dh_t, h_t = float(result.dh[0, t, 0]), float(trace.h[0, t, 0])
         assert question.t == t - 1

@@ -20,7 +20,7 @@ class Click:
     session: int
     client: Client
     role: Role
-    action: str  # "step" (stepper), "fragment" (BPTT ▶/◀), "page" (sidebar link)
+    action: str  # "step" (stepper), "fragment" (BPTT Next/Back), "page" (sidebar link)
     latency: float
     training: bool  # at least one training queued or running when it was made
     pressed: float = 0.0  # time.monotonic() of the click

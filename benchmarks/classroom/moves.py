@@ -15,12 +15,12 @@ STEPPER, BPTT = "stepper", "bptt"
 LAST = 6  # both pages step 0 … T+1 with T = 5
 TITLES = {STEPPER: "2 · The RNN, step by step", BPTT: "3 · BPTT, step by step"}
 LABELS = {  # (page, move) -> (widget key, button label)
-    (STEPPER, "next"): ("fstep:next", "Next ▶"),
-    (STEPPER, "back"): ("fstep:back", "◀ Back"),
+    (STEPPER, "next"): ("fstep:next", "Next"),
+    (STEPPER, "back"): ("fstep:back", "Back"),
     (STEPPER, "reset"): ("fstep:reset", "Reset"),
     (STEPPER, "end"): ("fstep:end", "Run to end"),
-    (BPTT, "next"): ("bstep:next", "▶"),
-    (BPTT, "back"): ("bstep:back", "◀"),
+    (BPTT, "next"): ("bstep:next", "Next"),
+    (BPTT, "back"): ("bstep:back", "Back"),
 }
 Action = tuple[str, str]  # ("nav", page) or ("click", move)
 
@@ -79,7 +79,7 @@ def on_screen(texts: list[str]) -> str:
 
 
 def kind_of(action: Action, before: Expect) -> str:
-    """How the report groups a move: "page" (sidebar link), "fragment" (BPTT ▶/◀) or "step"
+    """How the report groups a move: "page" (sidebar link), "fragment" (BPTT Next/Back) or "step"
     (a stepper button)."""
     if action[0] == "nav":
         return "page"

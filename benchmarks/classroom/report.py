@@ -15,7 +15,7 @@ MB = 2**20
 MEMORY_TARGET = 2048 * MB
 ACTIONS = (  # Click.action -> its label
     ("step", "stepper button (fragment rerun)"),
-    ("fragment", "BPTT ◀/▶ (fragment rerun)"),
+    ("fragment", "BPTT Back/Next (fragment rerun)"),
     ("page", "page change (sidebar link)"),
 )
 

@@ -115,7 +115,7 @@ def forward_question(params: Params, trace: Trace, step: int, unit: int = 0) -> 
 def backward_question(
     params: Params, trace: Trace, result: BPTTResult, step: int, unit: int = 0
 ) -> Question | None:
-    """What ▶ reveals from backward step `step` (0 … T+1): dh_next after Step A (dL/dh_T) or
+    """What Next reveals from backward step `step` (0 … T+1): dh_next after Step A (dL/dh_T) or
     after Step B at t (dL/dh_(t−1)); None at the end. `result` is `core.backward` of `trace`."""
     T = trace.x.shape[1]
     reveals = step + 1

@@ -17,7 +17,8 @@ from rnnviz.text.tex import aligned, number, operand, partial, vector
 
 TARGET = "\\text{target}"
 LOSS = f"(y - {TARGET})^2"
-SUMS = {"W_xh": "W_{xh}", "W_hh": "W_{hh}", "b_h": "b_h"}  # the running sums, as TeX
+# The five parameters' names as TeX, by their names in code.
+TEX_NAMES = {"W_xh": "W_{xh}", "W_hh": "W_{hh}", "b_h": "b_h", "W_hy": "W_{hy}", "b_y": "b_y"}
 
 
 # --- The forward pass -------------------------------------------------------------------------
@@ -150,7 +151,7 @@ def _step_b_tex(params, trace, result, t: int) -> str:
     }
     da, dh = partial("L", f"a_{{{t}}}"), partial("L", f"h_{{{t}}}")
     dh_before = partial("L", f"h_{{{t - 1}}}")
-    d = {name: partial("L", symbol) for name, symbol in SUMS.items()}
+    d = {name: partial("L", TEX_NAMES[name]) for name in sums}  # the running sums
     plus = "\\mathrel{+}="  # a running sum, as the tutorial's `dW_xh += ...`
     if hidden == 1:
         w_hh = float(params["W_hh"][0, 0])

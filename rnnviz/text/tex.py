@@ -24,12 +24,14 @@ from rnnviz.text.numbers import MINUS, num
 UNITS_SHOWN = 3  # for H > 1, how many entries of a vector are spelled out (as in the ledger)
 
 
-def number(value: float) -> str:
-    """`numbers.num(value)` as TeX: '-0.007100', '20.41', '1.235 \\times 10^{4}'."""
-    text = num(value).replace(MINUS, "-")
+def number(value: float, spec: str | None = None) -> str:
+    """`numbers.num(value)` as TeX: '-0.007100', '20.41', '1.235 \\times 10^{4}'; or `value` in
+    the format `spec` (".3g", "g"), as TeX: number(1e-5, "g") is '1 \\times 10^{-5}'."""
+    text = num(value) if spec is None else format(float(value), spec)
+    text = text.replace(MINUS, "-")
     if "e" in text:
         mantissa, exponent = text.split("e")
-        text = f"{mantissa} \\times 10^{{{exponent}}}"
+        text = f"{mantissa} \\times 10^{{{int(exponent)}}}"
     return text
 
 
