@@ -3,7 +3,7 @@
 import streamlit as st
 
 from rnnviz.ui import layout
-from rnnviz.ui.training import classroom, compare, controls, fit, jobs, run, take_home
+from rnnviz.ui.training import classroom, compare, controls, fit, heldout, jobs, run, take_home
 
 layout.page_header(
     "4 · Training",
@@ -33,7 +33,8 @@ if result is not None:
     run.hidden_state(result)
     run.weights(result)
     st.subheader("How good is the fit, really?")
-    fit.generalisation(result)
+    fit.generalisation(result)  # fresh days from the generated series' own process
+    heldout.section(result)  # days held out at the end of any series
     st.subheader("Take it home")
     take_home.downloads(result)
 
@@ -48,12 +49,6 @@ compare.job_buttons(jobs.COMPARE, comparison, "Train the compared runs")
 jobs.live(jobs.COMPARE, compare.draw_compare)
 
 st.subheader("Truncated BPTT: how far back must the gradient go?")
-st.markdown(
-    "Truncated BPTT carries dh_next back only k steps from the last day; earlier steps add "
-    "nothing to dW_xh, dW_hh, db_h. The weather process needs two past days (φ1 and φ2): this "
-    "experiment trains the settings above with k = 1, 2, 3 and full BPTT from the same start "
-    "and measures each on fresh data, against the noise floor and the best rule that uses only "
-    "yesterday."
-)
+compare.truncation_intro()
 compare.job_buttons(jobs.TRUNCATION, controls.truncation_request(), "Run the experiment")
 jobs.live(jobs.TRUNCATION, compare.draw_truncation)

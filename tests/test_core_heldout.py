@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rnnviz import core
+from rnnviz.text.heldout import comparison_sentence, split_sentence
 
 SPLITS = st.builds(
     lambda n, t, h, v: (n, t, h, v),
@@ -49,7 +50,7 @@ def test_the_split_follows_its_fractions_and_refuses_a_series_too_short():
     windows = core.split_windows(np.arange(1461.0), split)
     assert windows.y_test[0] == split.tail_start and windows.X_test[0, -1] == split.tail_start - 1
     assert windows.y_val.shape == (146,) and windows.y_fit[-1] < windows.y_val[0]
-    assert "the last 291 days (1171–1461) are held out" in split.describe()
+    assert "the last 291 days (1171–1461) are held out" in split_sentence(split)
     with pytest.raises(ValueError, match="too few to hold out"):
         core.chronological_split(6, 5)
     with pytest.raises(ValueError, match="held-out fraction"):
@@ -139,15 +140,16 @@ def test_a_clearly_better_model_is_better_and_the_reverse_is_worse():
     y = np.cumsum(rng.normal(size=300))
     good = y + rng.normal(0, 0.3, size=300)
     persistence = np.r_[y[0], y[:-1]]
-    better = core.compare_forecasts(good, persistence, y, unit="°C")
+    better = core.compare_forecasts(good, persistence, y)
     assert better.verdict is core.Verdict.BETTER and better.high < 0 < -better.mean_diff
-    assert better.reading.startswith("The model is better") and "°C²" in better.reading
+    reading = comparison_sentence(better, unit="°C")
+    assert reading.startswith("The model is better") and "°C²" in reading
     assert better.block_length == 7  # ⌈300^(1/3)⌉
-    worse = core.compare_forecasts(persistence, good, y, names=("persistence", "the model"))
+    worse = core.compare_forecasts(persistence, good, y)
     assert worse.verdict is core.Verdict.WORSE and worse.low > 0
     same = core.compare_forecasts(persistence, persistence, y)
     assert same.verdict is core.Verdict.UNCLEAR and same.low == same.high == 0.0
-    assert "Can't tell" in same.reading
+    assert "Can't tell" in comparison_sentence(same)
 
 
 def test_the_comparison_is_seeded_and_its_interval_covers_as_stated():

@@ -46,11 +46,11 @@ def train_like_the_app(settings, series=None):
     return params, history
 
 
-def request_for(settings, uploaded=None):
+def request_for(settings, observed=None):
     """The app's TrainRequest for these settings (and an uploaded series, a tuple)."""
     s = export.normalise_settings(settings)
     run = {name: value for name, value in s.items() if name != "series"}
-    return TrainRequest(series=tuple(sorted(s["series"].items())), uploaded=uploaded, **run)
+    return TrainRequest(series=tuple(sorted(s["series"].items())), observed=observed, **run)
 
 
 def sine_with_noise(n):
@@ -200,12 +200,31 @@ def test_the_script_reproduces_a_diverging_run(tmp_path, batch_size):
 )
 def test_an_uploaded_series_travels_as_series_csv_and_is_trained_on_exactly(tmp_path, n, settings):
     values = tuple(sine_with_noise(n).tolist())
-    result = request_for(settings, uploaded=values).execute()  # the app's own path
+    result = request_for(settings, observed=values).execute()  # the app's own path
     exported = export.export_settings(result)
-    assert "uploaded" not in exported and exported["series"]["n"] == 100  # not this series's n
-    saved, stdout = run_bundle(tmp_path, exported, series=result.request.uploaded)
+    assert "observed" not in exported and exported["series"]["n"] == 100  # not this series's n
+    saved, stdout = run_bundle(tmp_path, exported, series=result.request.observed)
     assert_same_run(saved, result.params, result.total_loss)
     assert f"series: {n} days, read from" in stdout and "series.csv" in stdout
+
+
+def test_a_held_out_tail_and_filled_gaps_are_reproduced_exactly(tmp_path):
+    """Gaps refilled on each side of the split, standardisation fitted before the tail, and
+    only the windows before the tail trained on: the script does what the app did."""
+    values = np.array(sine_with_noise(300))
+    values[[40, 41, 250]] = 0.0  # placeholders for three empty days, refilled by the request
+    request = dataclasses.replace(
+        request_for({"epochs": 8, "scaling": "standardised", "lr": 1e-2, "hidden_size": 4}),
+        observed=tuple(values.tolist()),
+        filled=(40, 41, 250),
+        holdout=20,
+    )
+    result = request.execute()
+    exported = export.export_settings(result)
+    assert exported["holdout"] == 20 and "filled" not in exported
+    saved, stdout = run_bundle(tmp_path, exported, series=request.temperatures())
+    assert_same_run(saved, result.params, result.total_loss)
+    assert f"{len(result.request.data()[1])} windows" in stdout  # the training windows only
 
 
 def test_a_stopped_run_exports_the_epochs_it_completed_and_the_script_ends_at_its_model(tmp_path):

@@ -74,6 +74,9 @@ def builders() -> dict[str, object]:
         "inside.gradient_norm_figure": lambda f: f([("k = 1", np.arange(1, 5), norms)] * 2),
         "comparisons.generalisation_figure": lambda f: f([("RNN", 0.3, "rnn")], 0.25),
         "comparisons.truncation_figure": lambda f: f({"k = 1": 0.3}, noise_floor=0.25),
+        "heldout.heldout_figure": lambda f: f(
+            temps, 80, np.arange(80, 100), temps[80:] + 0.1, temps[79:99], unit="°C"
+        ),
         "classroom.class_experiment_figure": lambda f: f(
             [RoomRun(1, 1e-3, 0, 20, 50, 50, "finished", 0.4, 0.5)]
         ),

@@ -43,7 +43,7 @@ class Comparison:
 
     mean_diff : MSE_a − MSE_b, the mean of d_t (negative: a is better)
     low, high : the `level` interval of the mean difference
-    verdict : `Verdict`;  reading : a sentence for a page
+    verdict : `Verdict` (a page's sentence: `rnnviz.text.heldout.comparison_sentence`)
     n_days : M;  block_length : L;  n_boot : B;  level : e.g. 0.95
     """
 
@@ -51,7 +51,6 @@ class Comparison:
     low: float
     high: float
     verdict: Verdict
-    reading: str
     n_days: int
     block_length: int
     n_boot: int
@@ -100,10 +99,8 @@ def compare_forecasts(
     n_boot: int = N_BOOT,
     block_length: int | None = None,
     level: float = LEVEL,
-    names: tuple[str, str] = ("the model", '"tomorrow = today"'),
-    unit: str = "",
 ) -> Comparison:
-    """MSE_a − MSE_b on the same days, with a circular block-bootstrap interval and a reading.
+    """MSE_a − MSE_b on the same days, with a circular block-bootstrap interval.
 
     Parameters
     ----------
@@ -111,8 +108,6 @@ def compare_forecasts(
         time order (the blocks are runs of consecutive days)
     seed : the resampling's seed;  n_boot : B;  block_length : L, None for `block_length_rule`
     level : the interval's coverage, 0 < level < 1
-    names : how the sentence calls a and b, lower-case as mid-sentence
-    unit : the series' unit ("°C": squared errors in °C²)
 
     Examples
     --------
@@ -143,32 +138,8 @@ def compare_forecasts(
         low=low,
         high=high,
         verdict=verdict,
-        reading=_reading(verdict, mean, low, high, m, block, level, names, unit),
         n_days=m,
         block_length=block,
         n_boot=n_boot,
         level=level,
-    )
-
-
-def _reading(verdict, mean, low, high, m, block, level, names, unit) -> str:
-    a, b = names
-    first = a[:1].upper() + a[1:]  # a opens the sentence
-    u = f" {unit}²" if unit else ""
-    pct = f"{100 * level:g} %"
-    how = f"circular block bootstrap, blocks of {block} days"
-    if verdict is Verdict.BETTER:
-        return (
-            f"{first} is better than {b}: its squared error is {-mean:.3g}{u} lower on average "
-            f"over the {m} held-out days ({pct} interval {-high:.3g} to {-low:.3g}; {how})."
-        )
-    if verdict is Verdict.WORSE:
-        return (
-            f"{first} is worse than {b}: its squared error is {mean:.3g}{u} higher on average "
-            f"over the {m} held-out days ({pct} interval {low:.3g} to {high:.3g}; {how})."
-        )
-    return (
-        f"Can't tell {a} from {b}: over the {m} held-out days the difference in squared error "
-        f"is {mean:+.3g}{u} on average, and its {pct} interval ({low:+.3g} to {high:+.3g}; "
-        f"{how}) includes zero."
     )

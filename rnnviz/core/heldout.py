@@ -79,15 +79,6 @@ class Split:
     def test(self) -> slice:
         return slice(self.n_train, self.n_windows)
 
-    def describe(self) -> str:
-        """A sentence for a page, with days counted from 1."""
-        val = f", the next {self.n_val} to decide when to stop" if self.n_val else ""
-        return (
-            f"The model learns from the windows whose target is one of days {self.seq_len + 1}–"
-            f"{self.seq_len + self.n_fit}{val}; the last {self.n_test} days "
-            f"({self.tail_start + 1}–{self.n_days}) are held out: nothing is fitted on them."
-        )
-
 
 def chronological_split(
     n_days: int,

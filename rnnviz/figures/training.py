@@ -111,14 +111,24 @@ def _day_point(day: int, value: float, role: str, marker: dict) -> go.Scatter:
     )
 
 
-def predictions_figure(temps: np.ndarray, predictions: np.ndarray, seq_len: int) -> go.Figure:
+def predictions_figure(
+    temps: np.ndarray,
+    predictions: np.ndarray,
+    seq_len: int,
+    *,
+    tail_start: int | None = None,
+    dates: np.ndarray | None = None,
+    unit: str = "",
+) -> go.Figure:
     """The whole series and the model's prediction for every day it can predict.
 
     temps : (n,) the series;  predictions : (n − T,) y_pred of window i (days i+1 … i+T, counted
     from 1) is the prediction for day i+T+1;  seq_len : T
+    tail_start : the first held-out day (0-based), shaded apart; None when nothing is held out
+    dates : (n,) datetime64 for a calendar axis, or None;  unit : for the y axis, "" unknown
     """
     temps, predictions = np.asarray(temps, float), np.asarray(predictions, float)
-    days = np.arange(1, temps.shape[0] + 1)
+    days = np.arange(1, temps.shape[0] + 1) if dates is None else np.asarray(dates)
     target_days = days[seq_len:]
     keep = np.isfinite(predictions)
     truth = _days_series(days, temps, "truth T_t", "truth", style.line(palette.SERIES), {"size": 4})
@@ -134,7 +144,21 @@ def predictions_figure(temps: np.ndarray, predictions: np.ndarray, seq_len: int)
             hovertemplate="day %{x}: predicted %{y:.3f}<extra>prediction</extra>",
         )
     )
-    fig.update_layout(xaxis_title="day t (counted from 1)", yaxis_title="temperature")
+    fig.update_layout(
+        xaxis_title="day t (counted from 1)" if dates is None else "date",
+        yaxis_title=f"temperature ({unit})" if unit else "temperature",
+    )
+    if tail_start is not None:
+        fig.add_vrect(
+            x0=days[tail_start],
+            x1=days[-1],
+            fillcolor=palette.SKY_BLUE,
+            opacity=0.12,
+            line_width=0,
+            annotation_text="held out →",
+            annotation_position="top left",
+            annotation_font_size=style.LABEL_SIZE,
+        )
     # A blown-up model can predict 1e150: keep the truth readable, and say what is off the chart.
     low, high = float(np.min(temps)), float(np.max(temps))
     span = max(high - low, 1.0)

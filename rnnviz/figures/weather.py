@@ -9,9 +9,14 @@ from rnnviz.figures import palette, style
 
 
 def series_figure(
-    temps: np.ndarray, window_start: int | None = None, seq_len: int = 5
+    temps: np.ndarray,
+    window_start: int | None = None,
+    seq_len: int = 5,
+    *,
+    dates: np.ndarray | None = None,
+    unit: str = "",
 ) -> go.Figure:
-    """The series T_t against day t (counted from 1), with one window highlighted.
+    """The series T_t against day t (counted from 1, or its date), with one window highlighted.
 
     Parameters
     ----------
@@ -19,8 +24,10 @@ def series_figure(
     window_start : 0-based index of the window's first day (None: no highlight). On screen the
         window is days w … w+T-1 and its target day w+T, with w = window_start + 1.
     seq_len : T, the window length
+    dates : (n,) datetime64 ndarray or None: the x axis is then the calendar
+    unit : the values' unit for the y axis ("°C"), "" when unknown
     """
-    days = np.arange(1, temps.shape[0] + 1)
+    days = np.arange(1, temps.shape[0] + 1) if dates is None else np.asarray(dates)
     fig = go.Figure(layout=style.layout(380))
     fig.add_trace(
         go.Scatter(
@@ -35,9 +42,10 @@ def series_figure(
     )
     if window_start is not None:
         first, target = window_start, window_start + seq_len
+        half = 0.5 if dates is None else np.timedelta64(12, "h")
         fig.add_vrect(
-            x0=days[first] - 0.5,
-            x1=days[target - 1] + 0.5,
+            x0=days[first] - half,
+            x1=days[target - 1] + half,
             fillcolor=palette.INPUT,
             opacity=0.15,
             line_width=0,
@@ -69,7 +77,7 @@ def series_figure(
                 )
             )
     fig.update_layout(
-        xaxis_title="day t (counted from 1)",
-        yaxis_title="temperature T_t",
+        xaxis_title="day t (counted from 1)" if dates is None else "date",
+        yaxis_title=f"temperature T_t ({unit})" if unit else "temperature T_t",
     )
     return fig

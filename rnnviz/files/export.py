@@ -62,6 +62,7 @@ RUN_DEFAULTS: dict[str, Any] = {
     "batch_size": 1,
     "truncate": None,
     "scaling": "raw",
+    "holdout": 0,
 }
 _INT_SERIES = ("n", "seed")
 
@@ -98,6 +99,9 @@ def normalise_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
         run["truncate"] = check_int(run["truncate"], "The truncation depth k", 1)
     if run["scaling"] not in core.SCALINGS:
         raise ValueError(f"Input scaling must be one of {', '.join(core.SCALINGS)}.")
+    run["holdout"] = check_int(run["holdout"], "The held-out percent", 0)
+    if run["holdout"] >= 100:
+        raise ValueError(f"The held-out percent must be below 100, got {run['holdout']}.")
     return {"series": series, **run}
 
 
@@ -229,13 +233,14 @@ def export_settings(result: RunResult) -> dict[str, Any]:
 
     A run stopped early (and not diverged) exports the epochs it completed, so the script ends at
     the model the page shows; a diverged run exports all its epochs and diverges at the same step.
-    An uploaded series is not a setting: pass it to `run_bundle` as `series`.
+    A measured series is not a setting: pass `result.request.temperatures()` (its gaps filled
+    as trained on) to `run_bundle` as `series`.
     """
     request = result.request
     settings = {
         f.name: getattr(request, f.name)
         for f in dataclasses.fields(request)
-        if f.name not in ("series", "uploaded")
+        if f.name not in ("series", "observed", "filled")
     }
     settings["series"] = dict(request.series)
     if result.stopped_early and not result.diverged:

@@ -90,7 +90,8 @@ def read_settings(path):
         raise InputError(
             f"The settings file {path} must hold an object of settings with a 'series' object."
         )
-    exact_keys(raw, (*RUN_KEYS, "scaling", "series"), f"The settings file {path}")
+    raw.setdefault("holdout", 0)  # exports before the held-out tail existed hold none out
+    exact_keys(raw, (*RUN_KEYS, "scaling", "holdout", "series"), f"The settings file {path}")
     exact_keys(raw["series"], SERIES_KEYS, f"The 'series' in {path}")
     s = raw["series"]
     series = {key: number(s[key], f"series.{key}") for key in ("phi1", "phi2", "t0", "t1", "mu")}
@@ -113,7 +114,10 @@ def read_settings(path):
         "truncate": None if truncate is None else whole(truncate, "truncate", 1),
         "clip": None if clip is None else number(clip, "clip", positive=True),
         "scaling": raw["scaling"],
+        "holdout": whole(raw["holdout"], "holdout", 0),
     }
+    if run["holdout"] >= 100:
+        raise InputError(f"'holdout' is a percent of the windows below 100, got {run['holdout']}.")
     if run["scaling"] not in SCALINGS:
         raise InputError(f'\'scaling\' must be "raw" or "standardised", got {raw["scaling"]!r}.')
     return run
@@ -157,6 +161,18 @@ def weather_series(n, phi1, phi2, sigma, t0, t1, seed, mu):
     if not np.all(np.isfinite(temps)):
         raise InputError(f"The series grows beyond floating-point range: φ = ({phi1}, {phi2}).")
     return temps
+
+
+def held_out(n_days, seq_len, holdout):
+    """(windows trained on, first held-out day): the last `holdout` percent of the N = n − T
+    windows are held out, at least one when any is, as the app's chronological split does."""
+    n_windows = n_days - seq_len
+    if not holdout:
+        return n_windows, n_days
+    n_test = max(1, math.floor(holdout / 100 * n_windows + 0.5))
+    if n_windows - n_test < 1:
+        raise InputError(f"{n_days} days leave no window to train on after holding out {n_test}.")
+    return n_windows - n_test, seq_len + n_windows - n_test
 
 
 def make_windows(temps, seq_len):
@@ -322,11 +338,14 @@ def main(argv=None):
         else:
             temps, source = weather_series(**run["series"]), "generated from the settings"
         X_raw, y_raw = make_windows(temps, run["seq_len"])
+        n_train, tail_start = held_out(len(temps), run["seq_len"], run["holdout"])
     except InputError as err:
         sys.exit(f"rnn_run.py: {err}")
+    # Only the windows whose target lies before the held-out tail are trained on.
+    X_raw, y_raw = X_raw[:n_train], y_raw[:n_train]
 
-    if run["scaling"] == "standardised":  # z = (T - mean) / std of the training series
-        mean, std = float(np.mean(temps)), float(np.std(temps))
+    if run["scaling"] == "standardised":  # z = (T - mean) / std of the days before the tail
+        mean, std = float(np.mean(temps[:tail_start])), float(np.std(temps[:tail_start]))
         std = std if std > 0 else 1.0
     else:  # the tutorial's raw temperatures
         mean, std = 0.0, 1.0

@@ -47,8 +47,15 @@ class TrainRequest:
         SGD, b a mini-batch of b windows, None the full batch; truncate None is full BPTT
     scaling : "raw" (the tutorial: temperatures as they are) or "standardised" (inputs and
         targets shifted and scaled by the training series' mean and standard deviation)
-    uploaded : an uploaded series (n,) as a tuple, used instead of generating one from `series`
-        (which then only records the generator settings shown beside it)
+    observed : a measured series (n,) as a tuple, uploaded by the student or bundled with the
+        app, used instead of generating one from `series` (which then only records the
+        generator settings shown beside it)
+    filled : the days of `observed` that had no measurement (an uploaded file's gaps): filled
+        again here by straight lines that never cross the held-out boundary
+    holdout : percent of the windows held out at the end of the series (0: none, the
+        tutorial's). Held out means never trained on and never fitted on: the windows whose
+        target day lies in the tail are left out of training, and standardisation is fitted on
+        the days before the tail (`core.chronological_split`).
     """
 
     series: tuple[tuple[str, Any], ...]
@@ -61,20 +68,44 @@ class TrainRequest:
     batch_size: int | None = 1
     truncate: int | None = None
     scaling: str = "raw"
-    uploaded: tuple[float, ...] | None = None
+    observed: tuple[float, ...] | None = None
+    filled: tuple[int, ...] = ()
+    holdout: int = 0
 
     def series_kwargs(self) -> dict[str, Any]:
         """The generator's settings as keyword arguments of `core.weather_series`."""
         return weather_kwargs(dict(self.series))
 
+    def temperatures(self) -> np.ndarray:
+        """The series (n,): the measured one (its gaps filled within each side of the held-out
+        boundary: no tail day is ever drawn into a training day), or the generated one."""
+        if self.observed is None:
+            return core.weather_series(**self.series_kwargs())
+        temps = np.array(self.observed, dtype=float)
+        if self.filled:
+            temps[list(self.filled)] = np.nan
+            temps, _ = core.fill_gaps(temps, self.split(temps.shape[0]))
+        return temps
+
+    def split(self, n_days: int | None = None) -> core.Split | None:
+        """The chronological split of the windows, or None when nothing is held out (the
+        validation slice is empty: training uses every window before the tail)."""
+        if not self.holdout:
+            return None
+        n_days = len(self.temperatures()) if n_days is None else n_days
+        return core.chronological_split(n_days, self.seq_len, self.holdout / 100, validation=0.0)
+
     def data(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, core.Scaling]:
-        """The series (n,), windows X (N, T), targets y (N,) and the scaler, all as trained on."""
-        if self.uploaded is not None:
-            temps = np.array(self.uploaded, dtype=float)
-        else:
-            temps = core.weather_series(**self.series_kwargs())
+        """The series (n,), the windows trained on X (N_train, T), their targets y (N_train,),
+        and the scaler, all as trained on: with a held-out tail, the windows before it and a
+        scaler fitted on the days before it (all N windows: `core.make_windows(temps, T)`)."""
+        temps = self.temperatures()
         X, y = core.make_windows(temps, self.seq_len)
-        return temps, X, y, core.Scaling.named(self.scaling, temps)
+        split = self.split(len(temps))
+        if split is None:
+            return temps, X, y, core.Scaling.named(self.scaling, temps)
+        before_tail = temps[: split.tail_start]
+        return temps, X[split.train], y[split.train], core.Scaling.named(self.scaling, before_tail)
 
     def execute(self, report: Callable[[Progress], bool] | None = None) -> RunResult:
         """Train; `report` gets progress every few epochs and returns True to stop early."""

@@ -4,8 +4,9 @@ stacked computation, like an inference server batches requests.
 Per-sample SGD costs NumPy call overhead, not arithmetic, so K models stacked along a leading axis
 cost little more than one (`core.sgd.StackedSGD`; measured: K = 10 about 1.7×, K = 30 about 3.5×
 one run). Trainings that can share a computation form one `Batch`: the same series (its content),
-window length T, hidden size H, batch size and input scaling (`BatchKey`). Everything else is
-each run's own: weight seed, learning rate, clipping, truncation depth and epoch count.
+window length T, hidden size H, batch size, input scaling and held-out tail (`BatchKey`).
+Everything else is each run's own: weight seed, learning rate, clipping, truncation depth and
+epoch count.
 
 A run that arrives while its batch trains joins it at the next epoch boundary; one that finishes,
 is stopped or diverges leaves it there, and the others carry on. Each run's arrays are laid out as
@@ -47,21 +48,23 @@ class BatchKey:
     """What trainings must share to be one stacked computation."""
 
     series: tuple
-    uploaded: tuple[float, ...] | None
+    observed: tuple[float, ...] | None
     seq_len: int
     hidden_size: int
     batch_size: int | None
     scaling: str
+    holdout: int
 
     @classmethod
     def of(cls, request: TrainRequest) -> BatchKey:
         return cls(
             request.series,
-            request.uploaded,
+            request.observed,
             request.seq_len,
             request.hidden_size,
             request.batch_size,
             request.scaling,
+            request.holdout,
         )
 
 

@@ -11,7 +11,15 @@ from rnnviz.settings.lessons import (
     SCALAR_PARAM_HELP,
     STEPPER,
 )
-from rnnviz.settings.series import SEQ_LEN, SERIES, WINDOW, weather_kwargs
+from rnnviz.settings.series import (
+    BUNDLED_NAMES,
+    GENERATED,
+    SEQ_LEN,
+    SERIES,
+    SOURCE,
+    WINDOW,
+    weather_kwargs,
+)
 from rnnviz.settings.setting import Setting, from_query, to_query
 from rnnviz.settings.training import (
     COMPARE_LR_DEFAULTS,
@@ -23,12 +31,24 @@ from rnnviz.settings.training import (
 )
 
 # Every URL-bound setting of every page, and the one map from a name to its setting.
-ALL: tuple[Setting, ...] = (*SERIES, WINDOW, *MODEL, *STEPPER, *BPTT, *GRADIENT_PANELS, *TRAINING)
+ALL: tuple[Setting, ...] = (
+    *SERIES,
+    SOURCE,
+    WINDOW,
+    *MODEL,
+    *STEPPER,
+    *BPTT,
+    *GRADIENT_PANELS,
+    *TRAINING,
+)
 BY_NAME: dict[str, Setting] = {setting.name: setting for setting in ALL}
 assert len(BY_NAME) == len(ALL), "two settings share a URL name"
 
 __all__ = [
     "ALL",
+    "BUNDLED_NAMES",
+    "GENERATED",
+    "SOURCE",
     "BY_NAME",
     "BPTT",
     "COMPARE_LR_DEFAULTS",

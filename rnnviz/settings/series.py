@@ -98,6 +98,21 @@ SERIES = (
     ),
 )
 
+# Where the series comes from: the tutorial's generator, or a real series bundled with the app
+# (rnnviz/files/bundled.py; a test holds the two lists equal). An uploaded file is not a
+# setting: it lives in the session only and cannot travel in a link.
+GENERATED = "generated"
+BUNDLED_NAMES = ("seattle-max", "seattle-min")
+SOURCE = Setting(
+    "data",
+    GENERATED,
+    str,
+    label="Series",
+    help="The tutorial's generated AR(2) weather, or real daily temperatures measured at a "
+    "weather station (public-domain NOAA data shipped with the app).",
+    choices=(GENERATED, *BUNDLED_NAMES),
+)
+
 WINDOW = Setting(
     "win",
     1,

@@ -120,6 +120,17 @@ TRAINING: tuple[Setting, ...] = (
         none_means="full BPTT",
     ),
     Setting(
+        "holdout",
+        0,
+        int,
+        0,
+        50,
+        "Held-out tail (% of the windows)",
+        "The last part of the series is never trained on: the model is scored on those days, "
+        "as a forecast of days it has never seen. 0 is the tutorial's: train on every window.",
+        step=5,
+    ),
+    Setting(
         "look",
         1,
         int,

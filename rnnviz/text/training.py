@@ -29,6 +29,24 @@ def describe(request: TrainRequest) -> str:
     )
 
 
+def windows_sentence(request: TrainRequest, n_train: int) -> str:
+    """Which windows training uses, and where the page measures days the model never saw."""
+    T = request.seq_len
+    test = f"the tutorial's test below (days 1–{T} → day {T + 1}) is one of them"
+    if not request.holdout:
+        where = "on fresh data" if request.observed is None else "only with a held-out tail"
+        return (
+            f"Like the tutorial, training uses all {n_train:,} windows of the series, and {test}: "
+            "it trains and tests on the same windows. How well the model does on days it has "
+            f"never seen is measured further down, {where}."
+        )
+    return (
+        f"Training uses the {n_train:,} windows before the held-out tail (the last "
+        f"{request.holdout} % of the windows), and {test}. The tail is never trained on: the "
+        "model is scored on it further down."
+    )
+
+
 def max_step(lr: float, clip: float | None) -> str:
     """What clipping bounds in one update (a caption beside the clipping controls)."""
     if clip is None:

@@ -19,7 +19,7 @@ from rnnviz.runs import TrainRequest, score
 from rnnviz.runs.score import RoomRun
 from rnnviz.server.jobs import JobState, JobView, TrainingPool
 from rnnviz.server.rooms import RoomError, RoomStore
-from rnnviz.ui import presenter, state
+from rnnviz.ui import presenter, series, state
 
 # One worker leaves the second core of a 2-core classroom server to the web server itself
 # (measured against two: see the README's classroom section).
@@ -75,7 +75,11 @@ def series_items(values: dict[str, Any] | None = None) -> tuple[tuple[str, Any],
 
 
 def request_for(**training: Any) -> TrainRequest:
-    """A TrainRequest on the session's series (uploaded or generated) with these settings."""
-    own = st.session_state.get(state.UPLOADED_SERIES)
-    uploaded = None if own is None else tuple(float(v) for v in own.values)
-    return TrainRequest(series=series_items(), uploaded=uploaded, **training)
+    """A TrainRequest on the session's series (uploaded, bundled or generated) with these
+    settings: a measured series travels as its values (and an upload's filled days)."""
+    observed = None
+    if series.is_measured():
+        observed = tuple(float(v) for v in series.current_series())
+    return TrainRequest(
+        series=series_items(), observed=observed, filled=series.filled_days(), **training
+    )

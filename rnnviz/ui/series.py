@@ -10,6 +10,7 @@ import streamlit as st
 
 from rnnviz import core
 from rnnviz import settings as schema
+from rnnviz.files import bundled
 from rnnviz.ui import state
 
 
@@ -37,17 +38,61 @@ def check_link_series() -> None:
 
 
 def uploaded() -> state.OwnSeries | None:
-    """The student's uploaded series in use, or None (the generated series)."""
+    """The student's uploaded series in use, or None (the generated or a bundled series)."""
     return st.session_state.get(state.UPLOADED_SERIES)
 
 
+@st.cache_data(max_entries=8, show_spinner=False)
+def _bundled(name: str) -> tuple[np.ndarray, np.ndarray, str]:
+    # A file shipped with the app, read once; st.cache_data hands every caller its own copy.
+    return bundled.load(name)
+
+
+def bundled_entry() -> bundled.BundledSeries | None:
+    """The bundled series the settings pick, unless an upload is in use or it is generated."""
+    name = state.values()[schema.SOURCE.name]
+    if uploaded() is not None or name == schema.GENERATED:
+        return None
+    return bundled.BUNDLED[name]
+
+
+def is_measured() -> bool:
+    """True for a real series (uploaded or bundled): no known process, no fresh data."""
+    return uploaded() is not None or bundled_entry() is not None
+
+
 def current_series() -> np.ndarray:
-    """The session's series, (n,): the uploaded one if in use, else the generated one (always
-    valid: see `check_link_series`)."""
-    own = uploaded()
+    """The session's series, (n,): the uploaded one if in use, else the bundled or generated
+    one the settings pick (always valid: see `check_link_series`)."""
+    own, entry = uploaded(), bundled_entry()
     if own is not None:
         return own.values.copy()
+    if entry is not None:
+        return _bundled(entry.name)[1]
     return _series(**schema.weather_kwargs(state.values()))
+
+
+def current_dates() -> np.ndarray | None:
+    """The dates of the session's series, (n,) datetime64, or None (generated, or no dates)."""
+    own, entry = uploaded(), bundled_entry()
+    if own is not None:
+        return own.dates
+    return None if entry is None else _bundled(entry.name)[0]
+
+
+def current_unit() -> str:
+    """The series' unit: °C for the tutorial's weather and the bundled stations, an upload's
+    own (or "" when its file did not say)."""
+    own = uploaded()
+    return own.unit if own is not None else "°C"
+
+
+def filled_days() -> tuple[int, ...]:
+    """The days of an uploaded series that were filled by interpolation (0-based)."""
+    own = uploaded()
+    if own is None or own.filled is None:
+        return ()
+    return tuple(int(day) for day in np.flatnonzero(own.filled))
 
 
 def current_windows() -> tuple[np.ndarray, np.ndarray]:
@@ -98,7 +143,9 @@ def series_controls() -> None:
 
 def series_summary() -> str:
     """One line describing the session's series, for other pages."""
-    own = uploaded()
+    own, entry = uploaded(), bundled_entry()
+    if entry is not None:
+        return f"{entry.title} ({entry.station}), {current_series().shape[0]:,} days"
     if own is not None:
         return (
             f"Your uploaded series: {own.name}, column '{own.column}', {own.values.shape[0]} days"

@@ -32,11 +32,16 @@ UPLOADED_SERIES = "uploaded_series"
 
 @dataclass(frozen=True)
 class OwnSeries:
-    """A series the student uploaded: the file's name, the column used, values (n,)."""
+    """A series the student uploaded: the file's name, the column used, values (n,), and what
+    the file said about them: dates (n,) datetime64 or None, the unit ("" unknown), and the
+    days filled by interpolation, (n,) bool (refilled around a held-out tail when training)."""
 
     name: str
     column: str
     values: np.ndarray
+    dates: np.ndarray | None = None
+    unit: str = ""
+    filled: np.ndarray | None = None
 
 
 def init_session() -> bool:
@@ -69,6 +74,7 @@ def bound_widget(
     setting: schema.Setting,
     widget: Callable[..., Any],
     validate: Callable[[dict[str, Any]], None] | None = None,
+    on_set: Callable[[Any], None] | None = None,
     **kwargs: Any,
 ) -> Any:
     """Draw `widget` (st.slider, st.number_input, ...) for `setting`, bound to the settings.
@@ -76,7 +82,8 @@ def bound_widget(
     Label, help, bounds, step and a str setting's choices come from the `Setting`; `kwargs` add
     to them or override them (a bound that depends on the series, say). `validate(candidate)`
     may raise ValueError to refuse a change: the widget then snaps back to the previous value
-    and `show_notices` prints the reason.
+    and `show_notices` prints the reason. `on_set(value)` runs after a change is taken (in the
+    callback, so it may change other settings before anything is drawn).
     """
     key = WIDGET_PREFIX + setting.name
     if key not in st.session_state:
@@ -94,6 +101,8 @@ def bound_widget(
             return
         values()[setting.name] = new
         st.session_state[CHANGE_ERROR] = None
+        if on_set is not None:
+            on_set(new)
 
     if widget in (st.slider, st.number_input):
         kwargs = {**setting.widget_args(), **kwargs}

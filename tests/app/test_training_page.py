@@ -23,7 +23,7 @@ from rnnviz import core
 from rnnviz.core.stacked import train_stacked
 from rnnviz.files import export
 from rnnviz.ui import state
-from rnnviz.ui.training import fit, jobs
+from rnnviz.ui.training import fit, heldout, jobs
 from rnnviz.ui.training import run as main_run
 
 KEYS = {"run": jobs.RUN, "compare": jobs.COMPARE, "truncation": jobs.TRUNCATION}
@@ -306,3 +306,25 @@ def test_the_loss_curves_numbers_are_a_table_on_request():
     assert list(loss["x"]) == list(range(1, 26))  # one row per plotted epoch
     assert np.isfinite(loss["y"]).all()
     np.testing.assert_allclose(loss["y"], result.mean_loss * result.scaler.std**2)
+
+
+def test_real_weather_is_measured_on_a_held_out_tail_with_the_fast_settings():
+    at = open_page(data="seattle-max", holdout="20", scaling="standardised", wseed="23")
+    # The tutorial's 2,500 per-sample epochs on 1,165 windows: the page says how long, and
+    # offers settings that give a first result in seconds.
+    assert any("Expected: about" in i.value and "1,165 windows" in i.value for i in at.info)
+    button(at, "Use the fast settings").click().run()
+    v = at.session_state["settings"]
+    assert (v["update"], v["batch"], v["lr"], v["epochs"]) == ("mini-batch", 32, 1e-2, 300)
+    button(at, "Train").click().run()
+    job = finish(at)
+    assert job.state == "done" and not at.exception
+    report = heldout.report_of(job.result)
+    assert report.split.n_test == 291 and report.target.shape == (291,)
+    text = " ".join(m.value for m in at.markdown)
+    assert '"tomorrow = today"' in text and "held-out days" in text  # the one sentence
+    assert "circular block bootstrap" in text
+    assert "last 291 days" in text
+    assert any("four simple rules" in c.value for c in at.caption)
+    assert not any("σ²" in c.value for c in at.caption)  # no noise floor for real weather
+    assert not any("fresh, long series" in m.value for m in at.markdown)

@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from rnnviz import core
+from rnnviz.files import bundled
 
 
 @pytest.fixture
@@ -86,3 +87,30 @@ def test_settings_survive_a_visit_to_another_page(weather):
     weather.switch_page("pages/weather.py").run()
     assert weather.number_input(key="w:seed").value == 4
     np.testing.assert_array_equal(chart_y(weather), core.weather_series(seed=4))
+
+
+def test_a_real_series_is_one_click_away_held_out_and_standardised(weather):
+    weather.radio(key="w:data").set_value("seattle-max").run()
+    assert not weather.exception
+    _, values, _ = bundled.load("seattle-max")
+    np.testing.assert_array_equal(chart_y(weather), values)
+    v = weather.session_state["settings"]
+    assert (v["holdout"], v["scaling"]) == (20, "standardised")  # a real series' defaults
+    assert not weather.get("slider") or all(s.key != "w:phi1" for s in weather.slider)
+    about = " ".join(m.value for m in weather.markdown)
+    assert "USW00024233" in about and "public domain" in about
+    assert weather.query_params["data"] == "seattle-max"  # it travels in a link
+    weather.radio(key="w:data").set_value("generated").run()
+    v = weather.session_state["settings"]
+    assert (v["holdout"], v["scaling"]) == (0, "raw")  # back to the tutorial's
+    np.testing.assert_array_equal(chart_y(weather), core.weather_series())
+
+
+def test_a_link_to_the_real_series_opens_it():
+    at = AppTest.from_file("../../app.py", default_timeout=30)
+    at.query_params["data"] = "seattle-min"
+    at.run()
+    at.switch_page("pages/weather.py").run()
+    _, values, _ = bundled.load("seattle-min")
+    np.testing.assert_array_equal(chart_y(at), values)
+    assert "Seattle, daily minimum" in at.sidebar.caption[0].value

@@ -12,8 +12,8 @@ from rnnviz.figures.inside import gradient_norm_figure
 from rnnviz.figures.training import loss_figure
 from rnnviz.runs import CompareRequest, CompareResult, RunResult, TrainRequest
 from rnnviz.text import numbers, training
-from rnnviz.ui import layout
-from rnnviz.ui.training import fit, jobs
+from rnnviz.ui import layout, series
+from rnnviz.ui.training import fit, heldout, jobs
 
 
 def run_label(request: TrainRequest, varies: str) -> str:
@@ -89,15 +89,18 @@ def metrics_table(job: jobs.Tracked, varies: str) -> pd.DataFrame:
     rows = []
     for run in snapshot_runs(job):
         loss = np.asarray(run.mean_loss, float) * run.scaler.std**2  # °C² per window
-        rows.append(
-            {
-                "run": run_label(run.request, varies),
-                "epochs done": int(loss.shape[0]),
-                "final training loss (°C²)": float(loss[-1]) if loss.size else None,
-                "fresh-data MSE (°C²)": fit.fresh_mse(run),
-                "status": run_status(run, job),
-            }
-        )
+        row = {
+            "run": run_label(run.request, varies),
+            "epochs done": int(loss.shape[0]),
+            "final training loss (°C²)": float(loss[-1]) if loss.size else None,
+        }
+        if run.request.observed is None:
+            row["fresh-data MSE (°C²)"] = fit.fresh_mse(run)
+        report = heldout.report_of(run) if run.request.holdout else None
+        if report is not None:
+            row["held-out MSE (°C²)"] = report.rnn_mse
+        row["status"] = run_status(run, job)
+        rows.append(row)
     return pd.DataFrame(rows)
 
 
@@ -108,14 +111,19 @@ def comparison_curves(job: jobs.Tracked, varies: str) -> None:
     losses = np.asarray(job.total_loss, float).reshape(-1, len(runs)) / X.shape[0]
     curves = [(run_label(run, varies), losses[:, m] * scaler.std**2) for m, run in enumerate(runs)]
     noise = dict(runs[0].series).get("sigma")
-    floor = noise**2 if noise and runs[0].uploaded is None else None
+    floor = noise**2 if noise and runs[0].observed is None else None
     what = "learning rate η" if varies == "lr" else "truncation depth k"
+    floor_text = (
+        " The dashed line is the noise floor σ²; a loss far below it means the run fits the "
+        f"noise of its {X.shape[0]} windows."
+        if floor is not None
+        else ""
+    )
     layout.chart(
         loss_figure(curves, epochs=job.epochs, noise_floor=floor, max_points=jobs.LIVE_POINTS),
         f"One line per run, the same start and data, only the {what} differs: the mean loss per "
-        "window on the training windows (log scale, °C²), epoch by epoch. The dashed line is the "
-        f"noise floor σ²; a loss far below it means the run fits the noise of its {X.shape[0]} "
-        "windows.",
+        "window on the training windows (log scale, squared temperature units), epoch by epoch."
+        + floor_text,
         key=f"curves_{varies}",
     )
 
@@ -148,16 +156,41 @@ def draw_compare(job: jobs.Tracked) -> None:
     if job.active:  # the table's fresh-data errors are measured once the runs have ended
         return
     st.dataframe(metrics_table(job, "lr"), hide_index=True, width="stretch")
-    st.caption(
-        "Final training loss: the mean loss per window in the last epoch. Fresh-data MSE: the "
-        "error on 10,000 new days from the same process (see the section above); the noise "
-        "floor σ² is the best any predictor can do."
+    measures = (
+        "Fresh-data MSE: the error on 10,000 new days from the same process (see the section "
+        "above); the noise floor σ² is the best any predictor can do."
+        if job.request.runs[0].observed is None
+        else "A measured series has no process to draw fresh days from."
     )
+    if job.request.runs[0].holdout:
+        measures += " Held-out MSE: the error on the held-out tail, never trained on."
+    st.caption(f"Final training loss: the mean loss per window in the last epoch. {measures}")
     if job.result is not None:
         gradient_norms(job.result, "lr")
     messages = [run.message for run in snapshot_runs(job) if run.diverged]
     for message in dict.fromkeys(messages):
         st.error(message, icon=":material/error:")
+
+
+def truncation_intro() -> None:
+    """What the experiment does, and what it is measured on for this series."""
+    measured = series.is_measured()
+    on = (
+        "on the held-out tail (a real series has no process to draw fresh days from)"
+        if measured
+        else "on fresh data, against the noise floor and the best rule that uses only yesterday"
+    )
+    needs = (
+        "Real weather remembers more than yesterday"
+        if measured
+        else "The weather process needs two past days ($\\varphi_1$ and $\\varphi_2$)"
+    )
+    st.markdown(
+        "Truncated BPTT carries `dh_next` back only $k$ steps from the last day; earlier steps "
+        f"add nothing to $dW_{{xh}}$, $dW_{{hh}}$, $db_h$. {needs}: this experiment trains the "
+        "settings above with $k$ = 1, 2, 3 and full BPTT from the same start and measures each "
+        f"{on}."
+    )
 
 
 def draw_truncation(job: jobs.Tracked) -> None:
@@ -172,7 +205,7 @@ def draw_truncation(job: jobs.Tracked) -> None:
     results = {run_label(run.request, "truncate"): fit.fresh_mse(run) for run in runs}
     reference = fit.fresh_reference(runs[0].request)
     if reference is None:
-        st.caption("Fresh data needs the generated series; with an uploaded series there is none.")
+        st.caption("Fresh data needs the generated series; a measured series has none.")
         st.dataframe(metrics_table(job, "truncate"), hide_index=True, width="stretch")
         return
     layout.chart(

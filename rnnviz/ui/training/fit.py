@@ -42,7 +42,7 @@ def _fit(
 def fresh_reference(request: TrainRequest) -> core.Baselines | None:
     """The baselines on fresh data for the request's process; None for an uploaded series or
     a process that never settles (the reason is then shown by `generalisation`)."""
-    if request.uploaded is not None:
+    if request.observed is not None:
         return None
     try:
         return _baselines(request.series, request.seq_len)
@@ -70,6 +70,8 @@ def fresh_mse(run: RunResult) -> float | None:
 def generalisation(result: RunResult) -> None:
     """Training-window and fresh-data MSE against the noise floor and the baselines."""
     request = result.request
+    if request.observed is not None:  # a measured series: no process, no fresh days
+        return
     _, X, _, _ = request.data()
     st.markdown(
         f"The tutorial trains and tests on the same {X.shape[0]} windows, and so does this page "
@@ -77,13 +79,6 @@ def generalisation(result: RunResult) -> None:
         "the process that made the series, we can do better: score the model on a **fresh, "
         "long series from the same process** (10,000 new days, past the start's transient)."
     )
-    if request.uploaded is not None:
-        st.info(
-            "An uploaded series has no known process to draw fresh days from, so this "
-            "measure needs the generated series.",
-            icon=":material/info:",
-        )
-        return
     try:
         base = _baselines(request.series, request.seq_len)
     except ValueError as err:

@@ -16,7 +16,7 @@ from rnnviz.figures.inside import hidden_state_figure, weights_figure
 from rnnviz.figures.training import loss_figure, predictions_figure, tutorial_test_figure
 from rnnviz.runs import RunResult, TrainedModel, TrainRequest, score
 from rnnviz.text import numbers, training
-from rnnviz.ui import layout, state
+from rnnviz.ui import layout, series, state
 from rnnviz.ui.training import controls, jobs
 
 PUBLISHED = "training_published"  # (job id, epochs) last handed to state.TRAINED_MODEL
@@ -94,12 +94,9 @@ def train_controls() -> TrainRequest | None:
     jobs.adopt_cached(jobs.RUN, request, on_end=publish)
     job = jobs.tracked(jobs.RUN)
     busy = jobs.busy(jobs.RUN)
-    st.caption(
-        f"Like the tutorial, training uses all {controls.n_windows(request.seq_len)} windows of "
-        f"the series, and the tutorial's test below (days 1–{request.seq_len} → day "
-        f"{request.seq_len + 1}) is one of them: it trains and tests on the same windows. How "
-        "well the model does on days it has never seen is measured further down, on fresh data."
-    )
+    n_train = score.data_scale(request)[0]
+    st.caption(training.windows_sentence(request, n_train))
+    controls.expected_duration(request, n_train, busy)
     columns = st.columns([1, 1, 1.6, 3])
     columns[0].button(
         "Train",
@@ -155,8 +152,14 @@ def draw_live(job: jobs.Tracked) -> None:
     request = job.request
     n_windows, std = score.data_scale(request)  # cached: this redraws at every poll
     noise = dict(request.series).get("sigma")
-    floor = noise**2 if noise and request.uploaded is None else None
+    floor = noise**2 if noise and request.observed is None else None
     curve = np.asarray(job.total_loss, float) / n_windows * std**2  # °C² per window
+    floor_text = (
+        " The dashed line is σ², the noise no predictor can foresee: far below it, a model fits "
+        "the noise of its training windows."
+        if floor is not None
+        else ""
+    )
     layout.chart(
         loss_figure(
             [("mean loss per window", curve)],
@@ -164,21 +167,38 @@ def draw_live(job: jobs.Tracked) -> None:
             noise_floor=floor,
             max_points=jobs.LIVE_POINTS,
         ),
-        "The loss of each epoch, averaged over the windows (log scale), in °C². The tutorial "
-        f"prints total_loss, the sum over all {n_windows} windows: {n_windows} times this. The "
-        "dashed line is σ², the noise no predictor can foresee: far below it, a model fits the "
-        "noise of its training windows.",
+        "The loss of each epoch, averaged over the windows (log scale), in the temperature's "
+        f"units squared. The tutorial prints total_loss, the sum over all {n_windows} windows "
+        f"trained on: {n_windows} times this.{floor_text}",
         key="training_loss",
     )
 
 
 def predictions(result: RunResult) -> None:
     """Predictions vs truth across the whole series, for the model as it stands."""
-    temps, X, _, _ = result.request.data()
+    request = result.request
+    temps = request.temperatures()
+    X, _ = core.make_windows(temps, request.seq_len)
+    split = request.split(temps.shape[0])
+    dates = series.current_dates() if request.observed is not None else None
+    if dates is not None and dates.shape[0] != temps.shape[0]:
+        dates = None  # the session's series changed since this run: days, not dates
+    where = (
+        "on the same windows it trains on"
+        if split is None
+        else f"on the windows it trains on and, shaded, the {split.n_test} held-out days"
+    )
     layout.chart(
-        predictions_figure(temps, result.predict(X), result.request.seq_len),
-        f"Orange: the model's prediction for each day from the {result.request.seq_len} days "
-        f"before it, on the same windows it trains on, after {result.epochs_done:,} epochs.",
+        predictions_figure(
+            temps,
+            result.predict(X),
+            request.seq_len,
+            tail_start=None if split is None else split.tail_start,
+            dates=dates,
+            unit=series.current_unit() if request.observed is not None else "°C",
+        ),
+        f"Orange: the model's prediction for each day from the {request.seq_len} days before "
+        f"it, {where}, after {result.epochs_done:,} epochs.",
         key="predictions",
     )
     if jobs.busy(jobs.RUN):

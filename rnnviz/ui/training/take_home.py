@@ -15,6 +15,7 @@ def downloads(result: RunResult) -> None:
     request = result.request
     temps, X, _, _ = request.data()
     settings = exporting.export_settings(result)
+    measured = None if request.observed is None else request.temperatures()  # gaps as filled
     total_loss = np.asarray(result.total_loss)
     predictions = result.predict(X)
     columns = st.columns(4)
@@ -47,7 +48,7 @@ def downloads(result: RunResult) -> None:
     )
     columns[3].download_button(
         "Standalone script (.zip)",
-        lambda: exporting.run_bundle(settings, series=request.uploaded),
+        lambda: exporting.run_bundle(settings, series=measured),
         "rnn_run.zip",
         "application/zip",
         on_click="ignore",
@@ -60,8 +61,8 @@ def downloads(result: RunResult) -> None:
         "settings.json beside it, makes the same initial weights and the same updates, and "
         "prints the final parameters."
     )
-    if request.uploaded is not None:
-        note += " Your uploaded series travels with it as series.csv."
+    if request.observed is not None:
+        note += " The series it trained on travels with it as series.csv."
     if settings["epochs"] != request.epochs:
         note += f" This run stopped early, so the script trains the {settings['epochs']:,} "
         note += "epochs it completed."
