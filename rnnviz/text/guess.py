@@ -58,57 +58,69 @@ def prompt(question: Question, hidden: int = 1) -> str:
     return f"Your guess for {unit}${symbol(question, hidden)}$"
 
 
-def _slip_sentence(question: Question, slip: Slip, value: float) -> str:
+def _slip(question: Question, slip: Slip) -> tuple[str, str, str]:
+    """(what was left out or went wrong, the expression the guess computed, why it matters)."""
     t = question.t
-    shown = f"${number(value)}$"
     if slip == Slip.NO_TANH:
         return (
-            f"**tanh is left out.** Your guess is $a_{{{t}}} = {number(value)}$, the "
-            f"pre-activation. The memory is $h_{{{t}}} = \\tanh(a_{{{t}}})$, which squashes "
-            "it into $-1 \\ldots 1$."
+            "tanh is left out.",
+            f"a_{{{t}}}",
+            f", the pre-activation; the memory is $h_{{{t}}} = \\tanh(a_{{{t}}})$, which "
+            "squashes it into $-1 \\ldots 1$",
         )
     if slip == Slip.NO_MEMORY:
         return (
-            f"**The memory term $W_{{hh}} h_{{{t - 1}}}$ is left out.** Your guess is "
-            f"$\\tanh(W_{{xh}} x_{{{t}}} + b_h) = {number(value)}$: yesterday's memory enters "
-            "every day."
+            f"The memory term $W_{{hh}} h_{{{t - 1}}}$ is left out.",
+            f"\\tanh(W_{{xh}} x_{{{t}}} + b_h)",
+            ": yesterday's memory enters every day",
         )
     if slip == Slip.NO_BIAS and question.quantity == Quantity.Y:
-        return (
-            f"**$b_y$ is left out.** Your guess is $W_{{hy}} h_{{{t}}} = {number(value)}$; the "
-            "output bias is added to it."
-        )
+        return ("$b_y$ is left out.", f"W_{{hy}} h_{{{t}}}", "; the output bias is added to it")
     if slip == Slip.NO_BIAS:
         return (
-            f"**$b_h$ is left out.** Your guess is "
-            f"$\\tanh(W_{{xh}} x_{{{t}}} + W_{{hh}} h_{{{t - 1}}}) = {number(value)}$; the bias "
-            "is added every day."
+            "$b_h$ is left out.",
+            f"\\tanh(W_{{xh}} x_{{{t}}} + W_{{hh}} h_{{{t - 1}}})",
+            "; the bias is added every day",
         )
     if slip == Slip.NO_DTANH:
         return (
-            f"**The factor $\\tanh'(a_{{{t + 1}}}) = 1 - h_{{{t + 1}}}^2$ is left out.** Your "
-            f"guess is $W_{{hh}}^\\top {partial('L', f'h_{{{t + 1}}}')} = {number(value)}$: on "
-            "the way back through a day the gradient is first multiplied by the slope of tanh."
+            f"The factor $\\tanh'(a_{{{t + 1}}}) = 1 - h_{{{t + 1}}}^2$ is left out.",
+            f"W_{{hh}}^\\top {partial('L', f'h_{{{t + 1}}}')}",
+            ": on the way back through a day the gradient is first multiplied by the slope of tanh",
         )
     if slip == Slip.NO_TWO:
         return (
-            f"**The 2 is left out.** Your guess {shown} is half the answer: the derivative of "
-            "$(y - \\text{target})^2$ is $2\\,(y - \\text{target})$."
+            "The 2 is left out.",
+            r"W_{hy}^\top (y - \text{target})",
+            ", half the answer: the derivative of $(y - \\text{target})^2$ is "
+            "$2\\,(y - \\text{target})$",
         )
-    return "**The sign is flipped:** the size is right, the direction is not."
+    return ("The sign is flipped.", f"-{symbol(question)}", ": the right size, the wrong way")
 
 
 def verdict_sentence(question: Question, verdict: Verdict, guess: Guess, hidden: int = 1) -> str:
     """What the reveal says: the guess beside the engine's number, and the slip or the distance."""
     answer = f"${symbol(question, hidden)} = {number(verdict.truth)}$"
-    mine = f"Your guess: ${typed_tex(guess)}$. The engine: {answer}."
+    typed = f"${typed_tex(guess)}$"
     if verdict.correct:
-        return f"**Right.** {mine} They agree to the digits you typed."
+        return (
+            f"**Right.** Your guess {typed} and the engine's {answer} agree to the digits you "
+            "typed."
+        )
     if verdict.slip is not None:
-        value = dict(question.slips)[verdict.slip]
-        return f"{_slip_sentence(question, verdict.slip, value)} {mine}"
+        title, expression, why = _slip(question, verdict.slip)
+        if hidden > 1:
+            expression = f"({expression})_{{{question.unit + 1}}}"
+        value = number(dict(question.slips)[verdict.slip])
+        return (
+            f"**{title}** Your guess {typed} is ${expression} = {value}${why}. "
+            f"The engine: {answer}."
+        )
     direction = "high" if verdict.error > 0 else "low"
     relative = (
         f" ({abs(verdict.error) / abs(verdict.truth):.0%} of its size)" if verdict.truth else ""
     )
-    return f"{mine} Off by ${number(abs(verdict.error))}${relative}, too {direction}."
+    return (
+        f"Your guess {typed}; the engine: {answer}. Off by ${number(abs(verdict.error))}$"
+        f"{relative}, too {direction}."
+    )
