@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from rnnviz.text import ledger, tex
+from rnnviz.text import ledger, ledger_tex, tex
 from rnnviz.text.ledger_tex import backward_tex, forward_tex
 from tests.test_ledger import T, window
 
@@ -84,13 +84,33 @@ def test_backward_typeset_shows_the_ledgers_numbers(hidden, step):
 
 def test_the_typeset_equations_are_the_tutorials():
     params, trace, result, target = window(1)
-    assert "a_{3} &= W_{xh} x_{3} + W_{hh} h_{2} + b_h = " in forward_tex(params, trace, target, 3)
+    assert "a_{3} &= W_{xh} x_{3} + W_{hh} h_{2} + b_h" in forward_tex(params, trace, target, 3)
     assert "h_{3} &= \\tanh(a_{3}) = \\tanh(" in forward_tex(params, trace, target, 3)
     step_a = backward_tex(params, trace, result, target, 1)
     assert "\\frac{\\partial L}{\\partial y} &= 2\\,(y - \\text{target})" in step_a
     step_b = backward_tex(params, trace, result, target, 2)  # t = T = 5
     assert "\\frac{\\partial L}{\\partial a_{5}} &= (1 - \\tanh^2 a_{5})" in step_b
     assert "\\frac{\\partial L}{\\partial h_{4}} &= W_{hh}^\\top" in step_b
+
+
+def test_long_equations_go_on_to_rows_of_their_own():
+    fraction = r"\frac{\partial L}{\partial a_{3}}"
+    assert ledger_tex.width(fraction) == ledger_tex.width(r"\partial a_{3}") == 3
+    assert ledger_tex.width(r"0.5 \cdot (-1.25) \quad \tanh") == len("0.5x(-1.25)tanh")
+    short = ledger_tex.equation("h", "=", r"\tanh(a)", "= 0.5")
+    assert short == [r"h &= \tanh(a) = 0.5"]
+    long = ledger_tex.equation("a", "=", "W x + b", "= " + " + ".join(["0.1234"] * 8), "= 0.9872")
+    assert long[0] == "a &= W x + b" and all(row.startswith("&= ") for row in long[1:])
+    for hidden in (1, 3):
+        params, trace, result, target = window(hidden)
+        for step in range(T + 2):
+            for typeset in (
+                forward_tex(params, trace, target, step),
+                backward_tex(params, trace, result, target, step),
+            ):
+                rows = typeset.split(" \\\\\n")
+                # A row may only be too wide when one part of it is (a vector with its norm).
+                assert all(ledger_tex.width(row) <= 2 * ledger_tex.ROW_CHARS for row in rows)
 
 
 @pytest.mark.parametrize("function", [forward_tex, backward_tex])

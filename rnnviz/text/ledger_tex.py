@@ -10,6 +10,8 @@ ledger prints (same rounding, `tex.number`); a test holds every value of a step'
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from rnnviz.text.ledger import UNITS_SHOWN, backward_t, backward_title, norm
@@ -19,6 +21,47 @@ TARGET = "\\text{target}"
 LOSS = f"(y - {TARGET})^2"
 # The five parameters' names as TeX, by their names in code.
 TEX_NAMES = {"W_xh": "W_{xh}", "W_hh": "W_{hh}", "b_h": "b_h", "W_hy": "W_{hy}", "b_y": "b_y"}
+
+
+# A row of typeset mathematics wider than this many characters (TeX commands not counted)
+# goes on to the next row: it then fits the page's column in large-text mode (1.5 times the
+# size) on a 1400-pixel screen, where KaTeX would otherwise cut it off.
+ROW_CHARS = 44
+PLUS = "\\mathrel{+}="  # a running sum, as the tutorial's `dW_xh += ...`
+
+
+def width(tex_text: str) -> int:
+    """About how many characters wide `tex_text` is typeset: a fraction counts as its wider
+    half, tanh as its letters, any other command as one character, spacing, braces and
+    alignment marks as nothing."""
+    group = r"\{((?:[^{}]|\{[^{}]*\})*)\}"  # {…}, with braces one level deep inside
+    text = re.sub(rf"\\frac{group}{group}", lambda m: max(m[1], m[2], key=width), tex_text)
+    text = re.sub(rf"\\text{group}", r"\1", text)
+    text = re.sub(r"\\(quad|mathrel|begin|end)|\\[,!]", "", text)
+    text = re.sub(r"\\tanh", "tanh", text)
+    text = re.sub(r"\\[a-zA-Z]+", "x", text)  # \cdot, \times, \partial, \top, \lVert, ...
+    return len(re.sub(r"[{}^_&\s\\]", "", text))
+
+
+def equation(left: str, relation: str, symbols: str, *numbers: str) -> list[str]:
+    """One equation as aligned rows: `left relation symbols` with the numbers' parts after it
+    (each beginning with its own relation, '= ...'), on one row while it is narrow enough; else
+    the numbers go on rows of their own, aligned under the relation."""
+    rows, line = [f"{left} &{relation} {symbols}"], ""
+    whole = " ".join([symbols, *numbers])
+    if width(whole) <= ROW_CHARS:
+        return [f"{left} &{relation} {whole}"]
+    for part in numbers:
+        if line and width(f"{line} {part}") > ROW_CHARS:
+            rows.append(f"&{line}")
+            line = part
+        else:
+            line = f"{line} {part}".strip()
+    return [*rows, f"&{line}"] if line else rows
+
+
+def _norm(values) -> str:
+    return f"\\quad \\lVert \\cdot \\rVert = {number(norm(values))}"
 
 
 # --- The forward pass -------------------------------------------------------------------------
@@ -37,30 +80,33 @@ def forward_tex(params, trace, target: float, step: int, b: int = 0) -> str:
     t = step
     x_t, a_t = float(trace.x[b, t - 1]), trace.a[b, t - 1]  # a_t: (H,)
     h_prev, h_t = trace.h[b, t - 1], trace.h[b, t]  # (H,)
-    equation = f"a_{{{t}}} &= W_{{xh}} x_{{{t}}} + W_{{hh}} h_{{{t - 1}}} + b_h"
+    a, h = f"a_{{{t}}}", f"h_{{{t}}}"
+    symbols = f"W_{{xh}} x_{{{t}}} + W_{{hh}} h_{{{t - 1}}} + b_h"
     if hidden == 1:
         w_xh, w_hh, b_h = (float(params[n].ravel()[0]) for n in ("W_xh", "W_hh", "b_h"))
+        terms = (
+            f"= {operand(w_xh)} \\cdot {operand(x_t)} + {operand(w_hh)} \\cdot "
+            f"{operand(h_prev[0])} + {operand(b_h)}"
+        )
         return aligned(
             [
-                f"{equation} = {operand(w_xh)} \\cdot {operand(x_t)} + {operand(w_hh)} \\cdot "
-                f"{operand(h_prev[0])} + {operand(b_h)} = {number(a_t[0])}",
-                f"h_{{{t}}} &= \\tanh(a_{{{t}}}) = \\tanh({number(a_t[0])}) = {number(h_t[0])}",
+                *equation(a, "=", symbols, terms, f"= {number(a_t[0])}"),
+                *equation(h, "=", f"\\tanh({a})", f"= \\tanh({number(a_t[0])})",
+                          f"= {number(h_t[0])}"),
             ]
-        )
+        )  # fmt: skip
     # H > 1: the same equation unit by unit, (W_hh h_(t-1))_i being one number per unit i.
     recurrent = np.asarray(params["W_hh"]) @ h_prev  # (H,)
-    rows = [equation + "\\quad \\text{unit by unit:}"]
+    rows = [f"{a} &= {symbols} \\quad \\text{{unit by unit:}}"]
     for i in range(min(UNITS_SHOWN, hidden)):
         w_xh, b_h = float(params["W_xh"][i, 0]), float(params["b_h"][i])
-        rows.append(
-            f"(a_{{{t}}})_{{{i + 1}}} &= (W_{{xh}})_{{{i + 1}}} x_{{{t}}} + "
-            f"(W_{{hh}} h_{{{t - 1}}})_{{{i + 1}}} + (b_h)_{{{i + 1}}} = {operand(w_xh)} \\cdot "
-            f"{operand(x_t)} + {operand(recurrent[i])} + {operand(b_h)} = {number(a_t[i])}"
+        rows += equation(
+            f"({a})_{{{i + 1}}}",
+            "=",
+            f"{operand(w_xh)} \\cdot {operand(x_t)} + {operand(recurrent[i])} + {operand(b_h)}",
+            f"= {number(a_t[i])}",
         )
-    rows.append(
-        f"h_{{{t}}} &= \\tanh(a_{{{t}}}) = {vector(h_t)}, \\quad "
-        f"\\lVert h_{{{t}}} \\rVert = {number(norm(h_t))}"
-    )
+    rows += equation(h, "=", f"\\tanh({a})", f"= {vector(h_t)}", _norm(h_t))
     return aligned(rows)
 
 
@@ -69,17 +115,19 @@ def _output_tex(params, trace, target: float, b: int) -> str:
     h_last, y = trace.h[b, seq_len], float(trace.y_pred[b])  # (H,), scalar
     b_y = float(params["b_y"][0])
     if hidden == 1:
-        numbers = f"{operand(params['W_hy'][0, 0])} \\cdot {operand(h_last[0])}"
+        product = f"{operand(params['W_hy'][0, 0])} \\cdot {operand(h_last[0])}"
     else:
-        numbers = f"{vector(params['W_hy'][0])} \\cdot {vector(h_last)}"
+        product = f"{vector(params['W_hy'][0])} \\cdot {vector(h_last)}"
     err = y - float(target)
     return aligned(
         [
-            f"y &= W_{{hy}} h_{{{seq_len}}} + b_y = {numbers} + {operand(b_y)} = {number(y)}",
+            *equation("y", "=", f"W_{{hy}} h_{{{seq_len}}} + b_y",
+                      f"= {product} + {operand(b_y)}", f"= {number(y)}"),
             f"{TARGET} &= {number(target)} \\quad \\text{{(the day after the window)}}",
-            f"L &= {LOSS} = ({number(y)} - {operand(target)})^2 = {number(err * err)}",
+            *equation("L", "=", LOSS, f"= ({number(y)} - {operand(target)})^2",
+                      f"= {number(err * err)}"),
         ]
-    )
+    )  # fmt: skip
 
 
 # --- The backward pass ------------------------------------------------------------------------
@@ -97,10 +145,11 @@ def backward_tex(params, trace, result, target: float, step: int) -> str:
         y = float(trace.y_pred[0])
         return aligned(
             [
-                f"L &= {LOSS} = ({number(y)} - {operand(target)})^2 = {number(result.loss)}",
+                *equation("L", "=", LOSS, f"= ({number(y)} - {operand(target)})^2",
+                          f"= {number(result.loss)}"),
                 "&\\text{every } a_t \\text{ and } h_t \\text{ is stored for the way back}",
             ]
-        )
+        )  # fmt: skip
     if step == 1:
         return _step_a_tex(params, trace, result, target)
     return _step_b_tex(params, trace, result, backward_t(step, seq_len))
@@ -110,33 +159,49 @@ def _step_a_tex(params, trace, result, target: float) -> str:
     T, hidden = trace.x.shape[1], trace.h.shape[2]
     y, dL_dy = float(trace.y_pred[0]), float(result.dL_dy[0])
     h_last, dh_last = trace.h[0, T], result.dh[0, T]  # (H,), dL/dh_T (H,)
-    dy, dh_T = partial("L", "y"), partial("L", f"h_{{{T}}}")
-    first = f"{dy} &= 2\\,(y - {TARGET}) = 2\\,({number(y)} - {operand(target)}) = {number(dL_dy)}"
-    b_y = f"{partial('L', 'b_y')} &= {dy} = {number(result.grads['b_y'][0])}"
+    dy, dh_T, h_T = partial("L", "y"), partial("L", f"h_{{{T}}}"), f"h_{{{T}}}"
+    rows = [
+        *equation(dy, "=", f"2\\,(y - {TARGET})", f"= 2\\,({number(y)} - {operand(target)})",
+                  f"= {number(dL_dy)}"),
+    ]  # fmt: skip
+    b_y = equation(partial("L", "b_y"), "=", dy, f"= {number(result.grads['b_y'][0])}")
     if hidden == 1:
         w_hy, dW_hy = float(params["W_hy"][0, 0]), float(result.grads["W_hy"][0, 0])
-        return aligned(
-            [
-                first,
-                f"{partial('L', 'W_{hy}')} &= {dy}\\, h_{{{T}}} = {operand(dL_dy)} \\cdot "
-                f"{operand(h_last[0])} = {number(dW_hy)}",
-                b_y,
-                f"{dh_T} &= W_{{hy}}^\\top {dy} = {operand(w_hy)} \\cdot {operand(dL_dy)} = "
-                f"{number(dh_last[0])}",
-            ]
+        rows += equation(
+            partial("L", "W_{hy}"),
+            "=",
+            f"{dy}\\, {h_T}",
+            f"= {operand(dL_dy)} \\cdot {operand(h_last[0])}",
+            f"= {number(dW_hy)}",
         )
+        rows += b_y
+        rows += equation(
+            dh_T,
+            "=",
+            f"W_{{hy}}^\\top {dy}",
+            f"= {operand(w_hy)} \\cdot {operand(dL_dy)}",
+            f"= {number(dh_last[0])}",
+        )
+        return aligned(rows)  # fmt: skip
     dW_hy = result.grads["W_hy"][0]  # (H,)
-    return aligned(
-        [
-            first,
-            f"{partial('L', 'W_{hy}')} &= {dy}\\, h_{{{T}}}^\\top = {operand(dL_dy)} \\cdot "
-            f"{vector(h_last)} = {vector(dW_hy)}, \\quad \\lVert \\cdot \\rVert = "
-            f"{number(norm(dW_hy))}",
-            b_y,
-            f"{dh_T} &= W_{{hy}}^\\top {dy} = {vector(params['W_hy'][0])} \\cdot {operand(dL_dy)} "
-            f"= {vector(dh_last)}, \\quad \\lVert \\cdot \\rVert = {number(norm(dh_last))}",
-        ]
+    rows += equation(
+        partial("L", "W_{hy}"),
+        "=",
+        f"{dy}\\, {h_T}^\\top",
+        f"= {operand(dL_dy)} \\cdot {vector(h_last)}",
+        f"= {vector(dW_hy)}",
+        _norm(dW_hy),
     )
+    rows += b_y
+    rows += equation(
+        dh_T,
+        "=",
+        f"W_{{hy}}^\\top {dy}",
+        f"= {vector(params['W_hy'][0])} \\cdot {operand(dL_dy)}",
+        f"= {vector(dh_last)}",
+        _norm(dh_last),
+    )
+    return aligned(rows)  # fmt: skip
 
 
 def _step_b_tex(params, trace, result, t: int) -> str:
@@ -152,7 +217,7 @@ def _step_b_tex(params, trace, result, t: int) -> str:
     da, dh = partial("L", f"a_{{{t}}}"), partial("L", f"h_{{{t}}}")
     dh_before = partial("L", f"h_{{{t - 1}}}")
     d = {name: partial("L", TEX_NAMES[name]) for name in sums}  # the running sums
-    plus = "\\mathrel{+}="  # a running sum, as the tutorial's `dW_xh += ...`
+    x, h_before = f"x_{{{t}}}", f"h_{{{t - 1}}}"
     if hidden == 1:
         w_hh = float(params["W_hh"][0, 0])
         old = {name: float(before.ravel()[0]) for name, (before, _) in sums.items()}
@@ -160,33 +225,40 @@ def _step_b_tex(params, trace, result, t: int) -> str:
         da_value, h_value = float(da_t[0]), float(h_t[0])
         return aligned(
             [
-                f"{da} &= (1 - \\tanh^2 a_{{{t}}})\\, {dh} = (1 - {operand(h_value)}^2) \\cdot "
-                f"{operand(dh_t[0])} = {number(da_value)}",
-                f"{d['W_xh']} &{plus} {da}\\, x_{{{t}}}: \\quad {operand(old['W_xh'])} + "
-                f"{operand(da_value)} \\cdot {operand(x_t)} = {number(new['W_xh'])}",
-                f"{d['W_hh']} &{plus} {da}\\, h_{{{t - 1}}}: \\quad {operand(old['W_hh'])} + "
-                f"{operand(da_value)} \\cdot {operand(h_prev[0])} = {number(new['W_hh'])}",
-                f"{d['b_h']} &{plus} {da}: \\quad {operand(old['b_h'])} + {operand(da_value)} = "
-                f"{number(new['b_h'])}",
-                f"{dh_before} &= W_{{hh}}^\\top {da} = {operand(w_hh)} \\cdot {operand(da_value)} "
-                f"= {number(dh_prev[0])}",
+                *equation(da, "=", f"(1 - \\tanh^2 a_{{{t}}})\\, {dh}",
+                          f"= (1 - {operand(h_value)}^2) \\cdot {operand(dh_t[0])}",
+                          f"= {number(da_value)}"),
+                *equation(d["W_xh"], PLUS, f"{da}\\, {x}",
+                          f"= {operand(old['W_xh'])} + {operand(da_value)} \\cdot {operand(x_t)}",
+                          f"= {number(new['W_xh'])}"),
+                *equation(d["W_hh"], PLUS, f"{da}\\, {h_before}",
+                          f"= {operand(old['W_hh'])} + {operand(da_value)} \\cdot "
+                          f"{operand(h_prev[0])}", f"= {number(new['W_hh'])}"),
+                *equation(d["b_h"], PLUS, da,
+                          f"= {operand(old['b_h'])} + {operand(da_value)}",
+                          f"= {number(new['b_h'])}"),
+                *equation(dh_before, "=", f"W_{{hh}}^\\top {da}",
+                          f"= {operand(w_hh)} \\cdot {operand(da_value)}",
+                          f"= {number(dh_prev[0])}"),
             ]
-        )
+        )  # fmt: skip
     (old_xh, new_xh), (_, new_hh), (old_bh, new_bh) = sums["W_xh"], sums["W_hh"], sums["b_h"]
     return aligned(
         [
-            f"{da} &= (1 - h_{{{t}}}^2) \\odot {dh} = (1 - {vector(h_t)}^2) \\odot "
-            f"{vector(dh_t)} = {vector(da_t)}, \\quad \\lVert \\cdot \\rVert = "
-            f"{number(norm(da_t))}",
-            f"{d['W_xh']} &{plus} {da}\\, x_{{{t}}}: \\quad {vector(old_xh)} + {vector(da_t)} "
-            f"\\cdot {operand(x_t)} = {vector(new_xh)}",
-            f"{d['W_hh']} &{plus} {da}\\, h_{{{t - 1}}}^\\top \\quad (H \\times H), \\quad "
-            f"\\lVert \\cdot \\rVert = {number(norm(new_hh))}",
-            f"{d['b_h']} &{plus} {da}: \\quad {vector(old_bh)} + {vector(da_t)} = {vector(new_bh)}",
-            f"{dh_before} &= W_{{hh}}^\\top {da} = {vector(dh_prev)}, \\quad "
-            f"\\lVert \\cdot \\rVert = {number(norm(dh_prev))}",
+            *equation(da, "=", f"(1 - h_{{{t}}}^2) \\odot {dh}",
+                      f"= (1 - {vector(h_t)}^2) \\odot {vector(dh_t)}", f"= {vector(da_t)}",
+                      _norm(da_t)),
+            *equation(d["W_xh"], PLUS, f"{da}\\, {x}",
+                      f"= {vector(old_xh)} + {vector(da_t)} \\cdot {operand(x_t)}",
+                      f"= {vector(new_xh)}"),
+            *equation(d["W_hh"], PLUS, f"{da}\\, {h_before}^\\top \\quad (H \\times H)",
+                      _norm(new_hh)),
+            *equation(d["b_h"], PLUS, da, f"= {vector(old_bh)} + {vector(da_t)}",
+                      f"= {vector(new_bh)}"),
+            *equation(dh_before, "=", f"W_{{hh}}^\\top {da}", f"= {vector(dh_prev)}",
+                      _norm(dh_prev)),
         ]
-    )
+    )  # fmt: skip
 
 
 # --- Headings and notes (Markdown) --------------------------------------------------------------

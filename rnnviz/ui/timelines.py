@@ -47,7 +47,6 @@ def step_buttons(name: str, last: int, *, forward: bool) -> int:
     step = current_step(name, last)
     back = ":material/chevron_left:"
     if forward:
-        cols = st.columns([1, 1, 1, 1, 3])
         buttons = [
             ("Back", back, "back", step - 1, step == 0, "One day back."),
             ("Next", NEXT, "next", step + 1, step == last, "Compute the next step."),
@@ -55,15 +54,14 @@ def step_buttons(name: str, last: int, *, forward: bool) -> int:
             ("Run to end", ":material/skip_next:", "end", last, step == last, END_HELP),
         ]
     else:
-        cols = st.columns([1, 1, 5])
         buttons = [
             ("Back", back, "back", step - 1, step == 0, "One backward step back."),
             ("Next", NEXT, "next", step + 1, step == last, "The next backward step."),
         ]
-    for col, (label, icon, suffix, target, disabled, help_text) in zip(
-        cols[: len(buttons)], buttons, strict=True
-    ):
-        with col:
+    # One row of buttons as wide as their labels, wrapping onto a second row rather than cutting
+    # a label short (large-text mode).
+    with st.container(horizontal=True, vertical_alignment="center"):
+        for label, icon, suffix, target, disabled, help_text in buttons:
             st.button(
                 label,
                 icon=icon,
@@ -73,9 +71,8 @@ def step_buttons(name: str, last: int, *, forward: bool) -> int:
                 args=(name, target),
                 disabled=disabled,
                 help=help_text,
-                width="stretch",
+                width="content",
             )
-    with cols[-1]:
         st.caption(f"Step {step} of {last}")
     return step
 
