@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from rnnviz.ui import layout, presenter, series, server, state
+from rnnviz.ui import layout, presenter, registry, series, server, state
 
 server.freeze_startup_objects()
 st.set_page_config(
@@ -15,39 +15,7 @@ if state.init_session():
     series.check_link_series()
 teacher_page = presenter.apply_pending()  # a followed teacher moved: before any widget
 
-page_list = [
-    st.Page("pages/home.py", title="Start here", icon=":material/home:", default=True),
-    st.Page(
-        "pages/weather.py",
-        title="1 · The weather series",
-        icon=":material/partly_cloudy_day:",
-        url_path="weather",
-    ),
-    st.Page(
-        "pages/stepper.py",
-        title="2 · The RNN, step by step",
-        icon=":material/arrow_forward:",
-        url_path="stepper",
-    ),
-    st.Page(
-        "pages/bptt.py",
-        title="3 · BPTT, step by step",
-        icon=":material/arrow_back:",
-        url_path="bptt",
-    ),
-    st.Page(
-        "pages/training.py",
-        title="4 · Training",
-        icon=":material/trending_down:",
-        url_path="training",
-    ),
-    st.Page(
-        "pages/memory.py",
-        title="5 · Longer memory: why gates",
-        icon=":material/memory:",
-        url_path="memory",
-    ),
-]
+page_list = registry.navigation_pages()  # every page, declared once in rnnviz/ui/registry.py
 current = st.navigation(page_list)
 if teacher_page is not None and teacher_page != current.url_path:
     st.switch_page(presenter.page_for(teacher_page, page_list) or current)

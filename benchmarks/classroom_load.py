@@ -14,7 +14,7 @@ The room (the default)
 - 30 sessions: 4 headless Chromium pages (session 0 the teacher, 3 followers) and 26 protocol
   clients (4 followers, 22 students). Session 0 arrives first, the others over `--ramp` 10 s.
 - The teacher opens the stepper, opens a room (sidebar "Classroom"), waits for the 7 followers
-  to join and leads `--lead` 7 moves (Next, Next, BPTT page, ▶, ▶, stepper page, Next): each
+  to join and leads `--lead` 7 moves (Next, Next, BPTT page, Next, Next, stepper page, Next): each
   move is announced to the followers before the click, and the next one waits until every
   follower has shown it. The followers then press "Explore on my own".
 - Everyone (teacher and followers after the lead) then makes half of `--clicks` 12 stepping

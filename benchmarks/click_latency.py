@@ -33,7 +33,7 @@ def _forward_fragment() -> None:
 
 
 def _backward_fragment() -> None:
-    # What the BPTT page's fragment reruns on a ◀/▶ click (plus the session set-up).
+    # What the BPTT page's fragment reruns on a Back/Next click (plus the session set-up).
     from rnnviz.ui import model, state, timelines
 
     state.init_session()
@@ -73,10 +73,10 @@ def main() -> None:
     report("stepper: Next/Back (timeline fragment)", time_clicks(forward, "fstep", args.clicks))
 
     at.switch_page("pages/bptt.py").run()
-    report("bptt: ▶/◀ (full page, upper bound)", time_clicks(at, "bstep", args.clicks))
+    report("bptt: Next/Back (full page, upper bound)", time_clicks(at, "bstep", args.clicks))
 
     backward = AppTest.from_function(_backward_fragment, default_timeout=60).run()
-    report("bptt: ▶/◀ (timeline fragment)", time_clicks(backward, "bstep", args.clicks))
+    report("bptt: Next/Back (timeline fragment)", time_clicks(backward, "bstep", args.clicks))
 
     vector = AppTest.from_file(APP, default_timeout=60)
     vector.query_params["model"] = "vector"

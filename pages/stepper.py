@@ -6,10 +6,12 @@ from rnnviz.ui import dynamics, layout, model
 
 layout.page_header(
     "2 · The RNN, step by step",
-    "The RNN reads a 5-day window one day at a time. Each day it mixes today's temperature x_t "
-    "with its memory of the days before, h_(t−1): first **a_t = W_xh·x_t + W_hh·h_(t−1) + b_h**, "
-    "where a_t is the *pre-activation* (the tutorial's `raw`), then **h_t = tanh(a_t)**, the new "
-    "memory. After the last day it predicts **y = W_hy·h_T + b_y**. Press *Next* to watch it.",
+    "The RNN reads a 5-day window one day at a time. Each day it mixes today's temperature "
+    "$x_t$ with its memory of the days before, $h_{t-1}$: first "
+    "$a_t = W_{xh} x_t + W_{hh} h_{t-1} + b_h$, where $a_t$ is the *pre-activation* (the "
+    r"tutorial's `raw`), then $h_t = \tanh(a_t)$, the new memory. After the last day it predicts "
+    "$y = W_{hy} h_T + b_y$. Press *Next* to watch it; turn on *Guess before I see* to predict "
+    "each number first.",
 )
 with st.expander("The window and the model: pick a window, a model, or edit its five numbers"):
     model.model_controls()
@@ -17,6 +19,6 @@ chosen, example, run = model.page_pass()  # stops here with a sentence if it can
 
 st.subheader("The unrolled network")
 st.caption(model.model_summary(chosen, example))
-# A fragment: Back, Next, Reset and Run to end rerun only the timeline and the hidden state's
-# map below it (rnnviz/ui/dynamics.py), not the controls above.
+# A fragment: Back, Next, Reset, Run to end and a guess rerun only the timeline and the hidden
+# state's map below it (rnnviz/ui/dynamics.py), not the controls above.
 st.fragment(dynamics.timeline_with_map)(chosen, example, run)

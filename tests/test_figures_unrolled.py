@@ -136,7 +136,7 @@ def test_animation_has_one_frame_per_backward_step_with_its_ledger_inside():
         assert len(frame.data) == len(fig.data)  # every frame updates every trace
     assert ledger_text(fig.layout.annotations) == ledger_text(fig.frames[0].layout.annotations)
     labels = [b.label for b in fig.layout.updatemenus[0].buttons]
-    assert labels == ["▶ Play", "❚❚ Pause"]
+    assert labels == ["Play", "Pause"]
 
 
 def test_animation_wraps_long_vector_lines_instead_of_cutting_them():

@@ -161,6 +161,24 @@ def test_concurrent_followers_and_publishes_stay_consistent(make_store):
     assert view.followers == 30 and view.version == 200 and view.query == {"step": "199"}
 
 
+def test_the_teachers_guessing_switch_is_part_of_the_room(make_store):
+    store = make_store()
+    code, token = store.open()
+    assert store.view(code).guessing is False  # off until the teacher turns it on
+    store.publish(code, token, "stepper", {"fstep": "2"})
+    version, since = store.view(code).version, store.changes(code)
+    store.publish(code, token, "stepper", {"fstep": "2"}, guessing=True)
+    view = store.view(code, "ann")
+    # The same screen with the switch turned on is a move: followers take it on, woken at once.
+    assert view.guessing is True and view.version == version + 1
+    assert store.wait_for_change(code, since, 2.0)
+    store.publish(code, token, "stepper", {"fstep": "3"}, guessing=True)
+    assert store.view(code).guessing is True  # it stays on as the teacher steps
+    store.publish(code, token, "stepper", {"fstep": "3"})
+    view = store.view(code)
+    assert view.guessing is False and view.version == version + 3
+
+
 # -- what only Redis has ------------------------------------------------------------------------
 def test_followers_wait_for_the_teachers_move_and_wake_at_it(make_store):
     store = make_store()

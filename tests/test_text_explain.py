@@ -30,35 +30,38 @@ def regime_words(norms, w_scale=0.8, mean_dtanh=0.5, hidden=1) -> str:
 
 def test_vanishing_names_the_geometric_mean_and_the_change():
     sentence = regime_words(0.5 ** np.arange(10, 0, -1))
+    size = r"\left\lVert \frac{\partial L}{\partial h_t} \right\rVert"
     assert sentence == (
-        "**Vanishing:** each step back multiplies ‖∂L/∂h_t‖ by about 0.5 (the geometric mean of "
-        "the per-step gains ‖∂L/∂h_(t−1)‖ / ‖∂L/∂h_t‖), so ‖∂L/∂h_1‖ is only 0.002 × ‖∂L/∂h_10‖. "
-        "The early days x_1, x_2, … barely change the update of W_xh, W_hh and b_h: the network "
-        "cannot learn from them."
+        f"**Vanishing:** each step back multiplies ${size}$ by about $0.5$ (the geometric mean of "
+        r"the per-step gains $\left\lVert \frac{\partial L}{\partial h_{t-1}} \right\rVert "
+        rf"\big/ {size}$), so only $\left\lVert \frac{{\partial L}}{{\partial h_1}} \right\rVert "
+        r"= 0.002 \times \left\lVert \frac{\partial L}{\partial h_{10}} \right\rVert$. "
+        r"The early days $x_1, x_2, \ldots$ barely change the update of $W_{xh}$, $W_{hh}$ and "
+        "$b_h$: the network cannot learn from them."
     )
 
 
 def test_exact_zeros_are_counted_and_an_underflow_is_explained_with_the_gains_before_it():
-    assert "from h_2 back it is exactly 0" in regime_words([0.0, 0.0, 1e-5, 1.0])
+    assert "from $h_{2}$ back it is exactly 0" in regime_words([0.0, 0.0, 1e-5, 1.0])
     sentence = regime_words([0.0, 1e-300, 1e-150, 1.0], w_scale=2.0, mean_dtanh=0.01)
-    assert "smallest number" in sentence and "by about 1e-150" in sentence
-    assert "**Surprise:** |W_hh| = 2 is larger than 1" in sentence
+    assert "smallest number" in sentence and r"by about $1 \times 10^{-150}$" in sentence
+    assert "**Surprise:** $|W_{hh}| = 2$ is larger than 1" in sentence
 
 
 def test_w_hh_zero_cuts_the_chain_and_no_gain_is_quoted():
     x, target = np.ones(10), 3.0
     report = memory.memory_report(core.init_params(1, seed=0), x, target, 0.0)
     sentence = explain.regime_sentence(report.regime)
-    assert "W_hh = 0" in sentence and "by about 0" not in sentence
+    assert "$W_{hh} = 0$" in sentence and "by about $0" not in sentence
 
 
 def test_a_saturated_tanh_is_the_surprise_a_large_w_hh_brings():
     report = memory.memory_report(constant_params(0.0, 2.0), np.ones(30), 5.0, 4.0)
     sentence = explain.regime_sentence(report.regime)
     assert sentence.startswith("**Vanishing:**")
-    assert "**Surprise:** |W_hh| = 4 is larger than 1" in sentence and "tanh′" in sentence
+    assert "**Surprise:** $|W_{hh}| = 4$ is larger than 1" in sentence and r"\tanh'" in sentence
     wide = memory.classify_regime(np.array([1e-3, 1e-2, 1.0]), 3.0, 0.1, hidden=20)
-    assert "the spectral radius ρ(W_hh) = 3" in explain.regime_sentence(wide)
+    assert r"the spectral radius $\rho(W_{hh}) = 3$" in explain.regime_sentence(wide)
 
 
 @pytest.mark.parametrize(
@@ -66,7 +69,7 @@ def test_a_saturated_tanh_is_the_surprise_a_large_w_hh_brings():
     [
         (0.6 ** np.arange(4, 0, -1), " A longer sequence would make it vanish."),
         (1.3 ** np.arange(4, 0, -1), " A longer sequence would make it explode."),
-        (np.full(5, 3.0), "so the gradient reaches x_1 nearly intact."),
+        (np.full(5, 3.0), "so the gradient reaches $x_1$ nearly intact."),
     ],
 )
 def test_a_steady_short_sequence_hints_at_what_a_longer_one_would_do(norms, ending):
@@ -77,8 +80,8 @@ def test_a_steady_short_sequence_hints_at_what_a_longer_one_would_do(norms, endi
 def test_exploding_and_none():
     assert regime_words(2.0 ** np.arange(20, 0, -1)).startswith("**Exploding:** each step")
     assert regime_words([1.0, 2.0, 0.0]) == (
-        "No gradient at all: ∂L/∂h_3 is exactly 0 (the prediction equals the target, or W_hy = 0), "
-        "so there is nothing to carry back."
+        r"No gradient at all: $\frac{\partial L}{\partial h_{3}}$ is exactly 0 (the prediction "
+        "equals the target, or $W_{hy} = 0$), so there is nothing to carry back."
     )
 
 

@@ -26,7 +26,7 @@ class Click:
     session: int
     client: Client
     role: Role
-    # "step" (stepper button), "fragment" (BPTT ◀/▶), "page" (sidebar link, stepper ↔ BPTT);
+    # "step" (stepper button), "fragment" (BPTT Back/Next), "page" (sidebar link, stepper ↔ BPTT);
     # "training page" (sidebar link to or from the training page), "setting" (a training
     # setting changed), "train" (the Train button)
     action: str

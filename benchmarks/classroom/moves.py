@@ -16,12 +16,12 @@ LAST = 6  # both pages step 0 … T+1 with T = 5
 TITLES = {STEPPER: "2 · The RNN, step by step", BPTT: "3 · BPTT, step by step"}
 TRAINING_TITLE = "4 · Training"
 LABELS = {  # (page, move) -> (widget key, button label)
-    (STEPPER, "next"): ("fstep:next", "Next ▶"),
-    (STEPPER, "back"): ("fstep:back", "◀ Back"),
+    (STEPPER, "next"): ("fstep:next", "Next"),
+    (STEPPER, "back"): ("fstep:back", "Back"),
     (STEPPER, "reset"): ("fstep:reset", "Reset"),
     (STEPPER, "end"): ("fstep:end", "Run to end"),
-    (BPTT, "next"): ("bstep:next", "▶"),
-    (BPTT, "back"): ("bstep:back", "◀"),
+    (BPTT, "next"): ("bstep:next", "Next"),
+    (BPTT, "back"): ("bstep:back", "Back"),
 }
 Action = tuple[str, str]  # ("nav", page) or ("click", move)
 
@@ -85,7 +85,7 @@ def on_screen(text: str) -> str:
 
 
 def kind_of(action: Action, before: Expect) -> str:
-    """How the report groups a move: "page" (sidebar link), "fragment" (BPTT ▶/◀) or "step"
+    """How the report groups a move: "page" (sidebar link), "fragment" (BPTT Next/Back) or "step"
     (a stepper button)."""
     if action[0] == "nav":
         return "page"
@@ -109,7 +109,7 @@ MACROS = (
     ("back_to", 0),
 )
 # The teacher's lead: steps and page changes mixed, so that followers follow both kinds
-# (from step 0 on the stepper: Next, Next, BPTT page, ▶, ▶, stepper page, Next, …).
+# (from step 0 on the stepper: Next, Next, BPTT page, Next, Next, stepper page, Next, …).
 LEAD = (("next_to", 2), ("goto", BPTT), ("next_to", 2), ("goto", STEPPER), ("next_to", LAST))
 
 

@@ -15,7 +15,7 @@ from benchmarks.classroom.targets import MB, MEMORY_TARGET, targets, train_times
 
 ACTIONS = (  # Click.action -> its label
     ("step", "stepper button (fragment rerun)"),
-    ("fragment", "BPTT ◀/▶ (fragment rerun)"),
+    ("fragment", "BPTT Back/Next (fragment rerun)"),
     ("page", "page change stepper ↔ BPTT"),
     ("training page", "page change to/from training"),
     ("setting", "training setting changed"),

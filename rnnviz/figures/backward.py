@@ -279,7 +279,7 @@ def backward_animation(
                 "showactive": False,
                 "buttons": [
                     {
-                        "label": "▶ Play",
+                        "label": "Play",  # no emoji arrow: it can draw as an empty box
                         "method": "animate",
                         "args": [
                             None,
@@ -291,7 +291,7 @@ def backward_animation(
                             },
                         ],
                     },
-                    {"label": "❚❚ Pause", "method": "animate", "args": [[None], jump]},
+                    {"label": "Pause", "method": "animate", "args": [[None], jump]},
                 ],
             }
         ],

@@ -35,7 +35,8 @@ FONT_SIZE = 12  # the theme's base size (0.75 rem), for text a figure sizes itse
 LABEL_SIZE = 11  # small labels: a reference line's name, the day under a box
 TITLE_SIZE = 14  # a panel's title in a figure of several panels
 LEDGER_SIZE = 13  # the animation's ledger, in monospace
-TEXT_SIZES = (FONT_SIZE, LABEL_SIZE, TITLE_SIZE, LEDGER_SIZE)
+BADGE_SIZE = 28  # a lesson's number on a first-page card without a picture of its own
+TEXT_SIZES = (FONT_SIZE, LABEL_SIZE, TITLE_SIZE, LEDGER_SIZE, BADGE_SIZE)
 
 LINE_WIDTH = 2  # a data series drawn as a line
 OUTLINE = {"color": palette.BLACK, "width": 1}  # a highlighted marker's thin outline

@@ -7,7 +7,8 @@ publish checks the teacher's token and bumps the version in one step.
 
 Keys (all under the prefix, `rnnviz:` by default):
     rooms                  sorted set: room code -> time the teacher last touched it
-    room:<CODE>            hash: token_sha256, version, page, query (JSON), touched
+    room:<CODE>            hash: token_sha256, version, page, query (JSON), guessing ('1'/'0'),
+                           touched
     room:<CODE>:followers  sorted set: follower id -> time last seen
     room:<CODE>:students   hash: follower id -> the student's number (the class experiment)
     room:<CODE>:runs       hash: student number -> that student's latest RoomRun as JSON
@@ -98,17 +99,17 @@ redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return 'ok'
 """
 
-# ARGV[5] sha256 of the token, ARGV[6] page, ARGV[7] query as canonical JSON.
-# Comparing hashes leaks nothing useful by its timing, unlike comparing the tokens themselves.
+# ARGV[5] sha256 of the token, ARGV[6] page, ARGV[7] query as canonical JSON, ARGV[8] guessing
+# ('1' or '0'). Comparing hashes leaks nothing useful by its timing, unlike comparing the tokens.
 _PUBLISH = """
 if not live(now) then return 'missing' end
 if redis.call('HGET', KEYS[2], 'token_sha256') ~= ARGV[5] then return 'denied' end
 redis.call('HSET', KEYS[2], 'touched', stamp(now))
 redis.call('ZADD', KEYS[1], stamp(now), ARGV[4])
 for _, key in ipairs(KEYS) do redis.call('PEXPIRE', key, ARGV[3]) end
-local old = redis.call('HMGET', KEYS[2], 'page', 'query')
-if old[1] ~= ARGV[6] or old[2] ~= ARGV[7] then
-  redis.call('HSET', KEYS[2], 'page', ARGV[6], 'query', ARGV[7])
+local old = redis.call('HMGET', KEYS[2], 'page', 'query', 'guessing')
+if old[1] ~= ARGV[6] or old[2] ~= ARGV[7] or (old[3] or '0') ~= ARGV[8] then
+  redis.call('HSET', KEYS[2], 'page', ARGV[6], 'query', ARGV[7], 'guessing', ARGV[8])
   redis.call('HINCRBY', KEYS[2], 'version', 1)
   redis.call('PUBLISH', KEYS[1] .. ':changed', ARGV[4])
 end
@@ -124,8 +125,8 @@ if ARGV[5] == '1' then
   if ttl > 0 then redis.call('PEXPIRE', KEYS[3], ttl) end
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. stamp(now - tonumber(ARGV[7])))
-local room = redis.call('HMGET', KEYS[2], 'version', 'page', 'query')
-return {'ok', room[1], room[2], room[3], redis.call('ZCARD', KEYS[3])}
+local room = redis.call('HMGET', KEYS[2], 'version', 'page', 'query', 'guessing')
+return {'ok', room[1], room[2], room[3], redis.call('ZCARD', KEYS[3]), room[4] or '0'}
 """
 
 # ARGV[5] sha256 of the token.
@@ -263,12 +264,19 @@ class RedisRooms:
                 return code, token
             # "taken": another room has this code; draw again.
 
-    def publish(self, code: str, token: str, page: str, query: dict[str, str]) -> None:
-        """The teacher's screen changed: students will follow it."""
+    def publish(
+        self, code: str, token: str, page: str, query: dict[str, str], guessing: bool = False
+    ) -> None:
+        """The teacher's screen (and whether the room guesses first) changed: students follow."""
         page, query = _check_snapshot(page, query)
         canonical = json.dumps(query, sort_keys=True, separators=(",", ":"))
         outcome = self._run(
-            self._publish_script, normalise_code(code), _sha256(token), page, canonical
+            self._publish_script,
+            normalise_code(code),
+            _sha256(token),
+            page,
+            canonical,
+            "1" if guessing else "0",
         )
         self._raise_for(outcome, code, "change")
 
@@ -282,8 +290,8 @@ class RedisRooms:
             FOLLOWER_TIMEOUT_S,
         )
         self._raise_for(reply[0], code, "view")
-        _, version, page, query, followers = reply
-        return RoomView(code, int(version), page, json.loads(query), followers)
+        _, version, page, query, followers, guessing = reply
+        return RoomView(code, int(version), page, json.loads(query), followers, guessing == "1")
 
     def leave(self, code: str, follower: str) -> None:
         """Best effort: a follower who cannot be removed stops counting after FOLLOWER_TIMEOUT_S."""

@@ -1,6 +1,7 @@
 """Classroom rooms: a teacher publishes what is on the projector, students follow. No streamlit.
 
-A room holds only settings: the page and its URL query (the same text a shared link carries),
+A room holds only settings: the page and its URL query (the same text a shared link carries), and
+whether the teacher asks the room to guess each number before it is revealed (pages 2 and 3);
 never a user's model or data; and, for the class's shared experiment, each student's latest
 training as settings and scores under an anonymous number (`RoomRun`). Rooms are bounded in
 number, expire when idle, and every change goes through one lock (in-process) or one Redis
@@ -38,6 +39,7 @@ class RoomView:
 
     version : increases with every publish;  page : url path of the teacher's page
     query : the teacher's URL query parameters;  followers : students seen recently
+    guessing : followers guess each number before it is revealed (the teacher's switch)
     """
 
     code: str
@@ -45,11 +47,14 @@ class RoomView:
     page: str
     query: dict[str, str]
     followers: int
+    guessing: bool = False
 
 
 class RoomStore(Protocol):
     def open(self) -> tuple[str, str]: ...
-    def publish(self, code: str, token: str, page: str, query: dict[str, str]) -> None: ...
+    def publish(
+        self, code: str, token: str, page: str, query: dict[str, str], guessing: bool = False
+    ) -> None: ...
     def view(self, code: str, follower: str | None = None) -> RoomView: ...
     def leave(self, code: str, follower: str) -> None: ...
     def close(self, code: str, token: str) -> None: ...
@@ -88,6 +93,7 @@ class _Room:
     version: int = 0
     page: str = ""
     query: dict[str, str] = field(default_factory=dict)
+    guessing: bool = False
     touched: float = field(default_factory=time.monotonic)
     followers: dict[str, float] = field(default_factory=dict)
     students: dict[str, int] = field(default_factory=dict)  # follower id -> number
@@ -119,16 +125,18 @@ class InMemoryRooms:
             self._rooms[code] = _Room(token=token, touched=self._clock())
             return code, token
 
-    def publish(self, code: str, token: str, page: str, query: dict[str, str]) -> None:
-        """The teacher's screen changed: students will follow it."""
+    def publish(
+        self, code: str, token: str, page: str, query: dict[str, str], guessing: bool = False
+    ) -> None:
+        """The teacher's screen (and whether the room guesses first) changed: students follow."""
         page, query = _check_snapshot(page, query)
         with self._lock:
             room = self._room(code)
             if not secrets.compare_digest(room.token, token):
                 raise RoomError("Only the teacher who opened this room can change it.")
             room.touched = self._clock()
-            if (room.page, room.query) != (page, query):
-                room.page, room.query = page, query
+            if (room.page, room.query, room.guessing) != (page, query, bool(guessing)):
+                room.page, room.query, room.guessing = page, query, bool(guessing)
                 room.version += 1
                 self._changed.notify_all()
 
@@ -141,7 +149,9 @@ class InMemoryRooms:
                 room.followers[follower] = now
             for fid in [f for f, seen in room.followers.items() if now - seen > FOLLOWER_TIMEOUT_S]:
                 del room.followers[fid]
-            return RoomView(code, room.version, room.page, dict(room.query), len(room.followers))
+            return RoomView(
+                code, room.version, room.page, dict(room.query), len(room.followers), room.guessing
+            )
 
     def leave(self, code: str, follower: str) -> None:
         with self._lock:

@@ -18,7 +18,8 @@ SERIES = (
         -2.0,
         2.0,
         "φ1, weight of yesterday",
-        "How much of yesterday's temperature carries into today (the tutorial's 0.7).",
+        r"$\phi_1$: how much of yesterday's temperature $T_{t-1}$ carries into today's $T_t$ "
+        "(the tutorial's 0.7).",
         step=0.05,
     ),
     Setting(
@@ -28,7 +29,8 @@ SERIES = (
         -1.0,
         1.0,
         "φ2, weight of the day before",
-        "How much of the day before yesterday carries into today (the tutorial's 0.2).",
+        r"$\phi_2$: how much of the day before yesterday, $T_{t-2}$, carries into today's $T_t$ "
+        "(the tutorial's 0.2).",
         step=0.05,
     ),
     Setting(
@@ -38,7 +40,8 @@ SERIES = (
         0.0,
         5.0,
         "σ, noise standard deviation",
-        "The size of each day's random surprise: N(0, σ) with σ = 0.5 in the tutorial.",
+        r"The size of each day's random surprise, $\mathcal{N}(0, \sigma)$, with "
+        r"$\sigma = 0.5$ in the tutorial.",
         step=0.05,
     ),
     Setting(
@@ -48,7 +51,7 @@ SERIES = (
         8,
         2000,
         "n, number of days",
-        "How many days to generate; the tutorial uses 100.",
+        "How many days to generate; the tutorial uses $n = 100$.",
         step=10,
     ),
     Setting(
@@ -58,7 +61,7 @@ SERIES = (
         -50.0,
         50.0,
         "T_0, first start value",
-        "The temperature on the first seed day (the tutorial's 20).",
+        "$T_0$, the temperature on the first seed day (the tutorial's 20).",
         step=1.0,
     ),
     Setting(
@@ -68,7 +71,7 @@ SERIES = (
         -50.0,
         50.0,
         "T_1, second start value",
-        "The temperature on the second seed day (the tutorial's 21).",
+        "$T_1$, the temperature on the second seed day (the tutorial's 21).",
         step=1.0,
     ),
     Setting(
@@ -88,8 +91,8 @@ SERIES = (
         -50.0,
         50.0,
         "μ, mean level (not in the tutorial)",
-        "The level the series settles around. The tutorial has none (μ = 0), so its series "
-        "decays from 20 towards 0; set, say, 15 for a series that hovers at a realistic "
+        r"$\mu$, the level the series settles around. The tutorial has none ($\mu = 0$), so its "
+        "series decays from 20 towards 0; set, say, 15 for a series that hovers at a realistic "
         "temperature.",
         step=1.0,
     ),
@@ -117,7 +120,8 @@ WINDOW = Setting(
     1,
     1999,
     "Window (first day)",
-    "Which 5-day window to highlight: days w … w+4 are the input, day w+5 the target.",
+    r"Which 5-day window to highlight: days $w, \ldots, w+4$ are the input, day $w+5$ the "
+    "target.",
 )
 
 

@@ -22,6 +22,7 @@ from rnnviz.core import memory
 from rnnviz.figures.clipping import clipping_figure, update_table
 from rnnviz.figures.gradcheck import gradcheck_entries, gradcheck_figure, gradcheck_summary
 from rnnviz.figures.memory import gradient_memory_figure
+from rnnviz.text import ledger_tex, tex
 from rnnviz.text.explain import regime_sentence
 from rnnviz.ui import layout, state
 
@@ -61,11 +62,18 @@ def vanishing_panel(params: dict) -> None:
     hidden = int(np.shape(params["W_hh"])[0])
     st.subheader("Vanishing and exploding gradients")
     st.markdown(
-        "Walking back one day, BPTT multiplies the gradient by W_hh and by tanh′(a_t) = "
-        "1 − tanh(a_t)²: `da = (1 − tanh(a_t)²)·dh_next`, then `dh_next = W_hhᵀ·da`. Over many "
-        "days these factors multiply up, so the gradient that reaches the first days can shrink "
-        "to nothing (**vanishing**) or blow up (**exploding**). Try a long sequence and a "
-        "stronger W_hh."
+        r"Walking back one day, BPTT multiplies the gradient by $W_{hh}$ and by "
+        r"$\tanh'(a_t) = 1 - \tanh^2(a_t)$: `da = (1 - tanh(a_t)**2) * dh_next`, then "
+        "`dh_next = W_hh.T @ da`, that is"
+    )
+    st.latex(
+        r"\frac{\partial L}{\partial h_{t-1}} = W_{hh}^\top \left( (1 - \tanh^2 a_t) \odot "
+        r"\frac{\partial L}{\partial h_t} \right)"
+    )
+    st.markdown(
+        "Over many days these factors multiply up, so the gradient that reaches the first days "
+        "can shrink to nothing (**vanishing**) or blow up (**exploding**). Try a long sequence "
+        "and a stronger $W_{hh}$."
     )
     left, right = st.columns(2)
     with left:
@@ -80,35 +88,39 @@ def vanishing_panel(params: dict) -> None:
         st.error(str(err))
         return
     own = (
-        f"your model's own W_hh is {float(np.ravel(params['W_hh'])[0]):.4g}"
+        f"your model's own $W_{{hh}}$ is ${tex.number(np.ravel(params['W_hh'])[0], '.4g')}$"
         if hidden == 1
-        else f"your model's own W_hh has ρ = {memory.spectral_radius(params['W_hh']):.4g}"
+        else "your model's own $W_{hh}$ has "
+        f"$\\rho = {tex.number(memory.spectral_radius(params['W_hh']), '.4g')}$"
     )
     st.caption(
         f"A new {values['vg_len']}-day sequence from the weather page's AR(2) settings and seed, "
         f"predicting day {values['vg_len'] + 1}; the other four parameters are your model's, "
-        f"with W_hh set by the slider ({own})."
+        f"with $W_{{hh}}$ set by the slider ({own})."
     )
     if report.exact:
         overlay = (
-            "Orange dashed: the product |dL/dh_T|·∏ |W_hh·tanh′(a_k)| over the days k between t "
-            "and T. With one hidden unit each step back multiplies by exactly W_hh·tanh′(a_k), so "
-            "it lies on the blue points. Below: that factor for each step; under the line 1 the "
-            "gradient shrinks."
+            r"Orange dashed: the product $\left|\frac{\partial L}{\partial h_T}\right| "
+            r"\prod_k |W_{hh} \tanh'(a_k)|$ over the days $k$ between $t$ and $T$. With one "
+            r"hidden unit each step back multiplies by exactly $W_{hh} \tanh'(a_k)$, so it lies "
+            "on the blue points. Below: that factor for each step; under the line 1 the gradient "
+            "shrinks."
         )
     else:
         overlay = (
-            f"Orange dashed: an upper bound. One step back multiplies by W_hhᵀ·diag(tanh′(a_t)), "
-            f"which can stretch a vector by at most ‖W_hh‖₂·max tanh′(a_t) (here ‖W_hh‖₂ = "
-            f"{report.w_norm:.3g}, at least ρ = {report.w_scale:.3g}), so the blue points never "
-            "rise above it. It is loose: it assumes the worst direction at every step. Below: "
-            "the measured gain of each step and its bound."
+            r"Orange dashed: an upper bound. One step back multiplies by "
+            r"$W_{hh}^\top \operatorname{diag}(\tanh'(a_t))$, which can stretch a vector by at "
+            r"most $\lVert W_{hh} \rVert_2 \max \tanh'(a_t)$ (here "
+            f"$\\lVert W_{{hh}} \\rVert_2 = {tex.number(report.w_norm, '.3g')}$, at least "
+            f"$\\rho = {tex.number(report.w_scale, '.3g')}$), so the blue points never rise "
+            "above it. It is loose: it assumes the worst direction at every step. Below: the "
+            "measured gain of each step and its bound."
         )
     layout.chart(
         gradient_memory_figure(report),
-        f"Blue: ‖∂L/∂h_t‖, the size of dh_next when BPTT reaches h_t, on a log axis, "
-        f"where equal steps up mean multiplying by the same number. {overlay} ✕ marks an exact "
-        "0, which a log axis cannot show.",
+        r"Blue: $\left\lVert \frac{\partial L}{\partial h_t} \right\rVert$, the size of "
+        "`dh_next` when BPTT reaches $h_t$, on a log axis, where equal steps up mean multiplying "
+        f"by the same number. {overlay} A cross marks an exact 0, which a log axis cannot show.",
         key="bptt_panels:memory",
     )
     st.markdown(regime_sentence(report.regime))
@@ -141,9 +153,13 @@ def gradcheck_panel(params: dict, x: np.ndarray, target: float) -> None:
     """Each BPTT gradient next to its central finite difference, with the error and a pass mark."""
     st.subheader("Check BPTT against finite differences")
     st.markdown(
-        f"A finite difference needs no calculus: nudge one parameter θ by ±ε (ε = "
-        f"{GRADCHECK_EPS:g}), rerun the forward pass, and see how the loss moves, "
-        "**fd = (L(θ + ε) − L(θ − ε)) / 2ε**. If BPTT's gradient g agrees with fd for every "
+        r"A finite difference needs no calculus: nudge one parameter $\theta$ by $\pm\varepsilon$ "
+        f"($\\varepsilon = {tex.number(GRADCHECK_EPS, 'g')}$), rerun the forward pass, and see how "
+        "the loss moves:"
+    )
+    st.latex(r"\text{fd} = \frac{L(\theta + \varepsilon) - L(\theta - \varepsilon)}{2\varepsilon}")
+    st.markdown(
+        r"If BPTT's gradient $g = \frac{\partial L}{\partial \theta}$ agrees with fd for every "
         "entry, the chain rule was applied correctly."
     )
     try:
@@ -172,24 +188,28 @@ def gradcheck_panel(params: dict, x: np.ndarray, target: float) -> None:
             st.dataframe(entries, hide_index=True, column_config=columns, width="stretch")
     failed = [name for name in core.PARAM_NAMES if not report.passed_for(name)]
     if failed:
+        names = ", ".join(f"${ledger_tex.TEX_NAMES[name]}$" for name in failed)
         st.error(
-            f"{', '.join(failed)}: BPTT and the finite differences disagree by more than the "
-            f"tolerance {report.tolerance:g}."
+            f"{names}: BPTT and the finite differences disagree by more than the tolerance "
+            f"${tex.number(report.tolerance, 'g')}$.",
+            icon=":material/error:",
         )
     else:
         st.success(
             f"All {len(entries)} entries pass: BPTT and the finite differences agree within the "
-            f"tolerance {report.tolerance:g}.",
+            f"tolerance ${tex.number(report.tolerance, 'g')}$.",
             icon=":material/check_circle:",
         )
     layout.chart(
         gradcheck_figure(report),
-        "The error is |g − fd| / max(|g| + |fd|, floor), one point per entry; below the dashed "
-        "line passes. It never reaches 0: the loss is stored to about 16 digits, and subtracting "
-        "two nearly equal losses and dividing by 2ε leaves rounding noise (and ε itself adds an "
-        "error of order ε²). Gradients smaller than that noise cannot be resolved, so they are "
-        f"judged by their absolute difference: the denominator never drops below the floor, here "
-        f"{report.floor:.1e} (it grows with the loss, which sets the size of the noise).",
+        r"The error is $|g - \text{fd}| \,/\, \max(|g| + |\text{fd}|,\ \text{floor})$, one "
+        "point per entry; below the dashed line passes. It never reaches 0: the loss is stored to "
+        "about 16 digits, and subtracting two nearly equal losses and dividing by "
+        r"$2\varepsilon$ leaves rounding noise (and $\varepsilon$ itself adds an error of order "
+        r"$\varepsilon^2$). Gradients smaller than that noise cannot be resolved, so they are "
+        "judged by their absolute difference: the denominator never drops below the floor, here "
+        f"${tex.number(report.floor, '.1e')}$ (it grows with the loss, which sets the size of the "
+        "noise).",
         key="bptt_panels:gradcheck",
     )
 
@@ -211,9 +231,10 @@ def clipping_panel(
     """The gradients before and after clipping, and the update θ ← θ − η·∇θ with its loss."""
     st.subheader("Clipping and one SGD step")
     st.markdown(
-        "Before updating, the tutorial clips every gradient entry into [−1, 1] "
+        "Before updating, the tutorial clips every gradient entry into $[-1, 1]$ "
         "(`np.clip(dW, -clip_value, clip_value)`), then takes one step of gradient descent, "
-        "**θ ← θ − η·∇θ**, for each of W_xh, W_hh, b_h, W_hy, b_y."
+        r"$\theta \leftarrow \theta - \eta \frac{\partial L}{\partial \theta}$, for each of "
+        "$W_{xh}$, $W_{hh}$, $b_h$, $W_{hy}$, $b_y$."
     )
     lr_col, on_col, clip_col = st.columns(3)
     with lr_col:
@@ -237,8 +258,9 @@ def clipping_panel(
 
     layout.chart(
         clipping_figure(effect, clip),
-        "Each bar is one gradient entry dL/dθ on this window (top: from BPTT; bottom: what the "
-        "update uses). Vermillion bars were outside the yellow band and were cut to its edge.",
+        r"Each bar is one gradient entry $\frac{\partial L}{\partial \theta}$ on this window "
+        "(top: from BPTT; bottom: what the update uses). Vermillion bars were outside the yellow "
+        "band and were cut to its edge.",
         key="bptt_panels:clipping",
     )
     st.markdown(_clipping_sentence(effect, clip, lr))
@@ -261,7 +283,7 @@ def clipping_panel(
             width="stretch",
         )
     before_col, after_col = st.columns(2)
-    before_col.metric("Loss (y − target)² now", f"{loss_before:.8g}")
+    before_col.metric(r"Loss $L = (y - \text{target})^2$ now", f"{loss_before:.8g}")
     after_col.metric(
         "Loss after this step",
         f"{loss_after:.8g}",
@@ -292,22 +314,31 @@ def _clipping_sentence(effect: memory.ClipEffect, clip: float | None, lr: float)
     """What clipping did here, in words (checked against the numbers, not copied from a claim)."""
     count, total = int(effect.clipped.sum()), effect.clipped.shape[0]
     largest = float(np.abs(effect.before).max())
+    limit = tex.number(clip, "g") if clip is not None else ""
+
+    def n(value: float) -> str:
+        return tex.number(value, ".3g")
+
     if clip is None:
         return (
-            f"Clipping is off: the step uses the raw gradient, whose largest entry is "
-            f"{largest:.3g}, so that parameter moves by η·{largest:.3g} = {lr * largest:.3g}."
+            "Clipping is off: the step uses the raw gradient, whose largest entry is "
+            f"${n(largest)}$, so that parameter moves by "
+            f"$\\eta \\cdot {n(largest)} = {n(lr * largest)}$."
         )
     if count == 0:
         return (
-            f"No entry is larger than {clip:g} here, so clipping changes nothing: it only acts "
-            f"on large gradients. Each parameter moves by η·|g| ≤ {effect.max_move:.3g}."
+            f"No entry is larger than ${limit}$ here, so clipping changes nothing: it only acts "
+            f"on large gradients. Each parameter moves by $\\eta\\,|g| \\le {n(effect.max_move)}$."
         )
     return (
-        f"{count} of {total} entries were larger than {clip:g} and were cut to ±{clip:g}. "
-        "Because each entry is cut on its own, clipping changes the gradient's **direction**, "
-        f"not only its length: the clipped gradient points {effect.angle_deg:.1f}° away from "
-        f"the true one (‖∇θ‖ {effect.norm_before:.3g} → {effect.norm_after:.3g}). "
-        f"With η = {lr:g} no parameter can move more than η·{clip:g} = {lr * clip:.3g} in one "
-        "step, however large its gradient; every entry that was cut moves by the same amount, "
-        "however different their gradients were."
+        f"{count} of {total} entries were larger than ${limit}$ and were cut to $\\pm {limit}$. "
+        "Because each entry is cut on its own, clipping changes the gradient's **direction**, not "
+        "only its length: the clipped gradient points "
+        f"${effect.angle_deg:.1f}^\\circ$ away from the true one (its length "
+        f"$\\lVert \\nabla_\\theta L \\rVert$ goes from ${n(effect.norm_before)}$ to "
+        f"${n(effect.norm_after)}$). With $\\eta = {tex.number(lr, 'g')}$ no parameter can move "
+        f"more than $\\eta \\cdot {limit} = {n(lr * clip)}$ in one step, however large its "
+        "gradient; "
+        "every entry that was cut moves by the same amount, however different their gradients "
+        "were."
     )

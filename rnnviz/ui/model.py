@@ -17,7 +17,7 @@ import streamlit as st
 from rnnviz import core
 from rnnviz import settings as schema
 from rnnviz.runs import TrainedModel
-from rnnviz.text import ledger
+from rnnviz.text import tex
 from rnnviz.ui import series, state
 
 # Session-state key, named once: an `AppliedSteps`, the SGD steps applied (on the BPTT page) to a
@@ -168,9 +168,10 @@ def _trained_scaling() -> core.Scaling:
 def _trained_notice(trained: TrainedModel) -> str | None:
     notes = []
     if trained.request.scaling == "standardised":
+        mean, std = tex.number(trained.scaler.mean, ".4g"), tex.number(trained.scaler.std, ".4g")
         notes.append(
-            f"It was trained on standardised temperatures, so here x_t and the target are "
-            f"(T − {trained.scaler.mean:.4g}) / {trained.scaler.std:.4g}, as it reads them."
+            "It was trained on standardised temperatures, so here $x_t$ and the target are "
+            f"$(T - {mean}) / {std}$, as it reads them."
         )
     if trained.request.seq_len != schema.SEQ_LEN:
         notes.append(
@@ -342,13 +343,15 @@ def model_controls() -> None:
         f"Re-initialise as the tutorial does (seed {v['model_seed']})",
         on_click=_reinitialise,
         key="model:reinit",
-        help="Weights randn·0.01 and biases randn, drawn in the tutorial's order "
-        "(W_xh, W_hh, b_h, W_hy, b_y) from this seed; drops any edits and SGD steps.",
+        help=r"Weights $0.01 \cdot \mathcal{N}(0, 1)$ and biases $\mathcal{N}(0, 1)$ "
+        "(the tutorial's `randn`), drawn in its order ($W_{xh}$, $W_{hh}$, $b_h$, $W_{hy}$, "
+        "$b_y$) from this seed; drops any edits and SGD steps.",
     )
 
 
 def model_summary(model: Model, example: Example) -> str:
-    """One line: which window and which model the page shows."""
+    """One line: which window and which model the page shows (plain text: a model's label is
+    also a legend entry and a status the classroom benchmark reads)."""
     T = example.x.shape[0]
     return (
         f"Window: days {example.first_day}–{example.first_day + T - 1} → day "
@@ -358,8 +361,10 @@ def model_summary(model: Model, example: Example) -> str:
 
 def pass_summary(model: Model, example: Example, run: Pass) -> str:
     """`model_summary` and the finished forward pass the BPTT page starts from."""
+    y, target = tex.number(run.trace.y_pred[0]), tex.number(example.target)
+    loss = tex.number(run.result.loss)
     return (
         f"{model_summary(model, example)} Its finished forward pass, as on page 2: "
-        f"y = {ledger.num(run.trace.y_pred[0])}, target = {ledger.num(example.target)}, "
-        f"L = (y − target)² = {ledger.num(run.result.loss)}."
+        f"$y = {y}$, $\\text{{target}} = {target}$, "
+        f"$L = (y - \\text{{target}})^2 = {loss}$."
     )

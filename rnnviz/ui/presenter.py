@@ -30,6 +30,7 @@ FOLLOW = "room_follow"  # a Following once joined
 PENDING = "room_pending"  # a RoomView to apply at the start of the next run
 FOLLOWER_ID = "room_follower_id"
 ROOM_ERROR = "room_error"
+ROOM_GUESSING = "room_guessing"  # bool: the presenting teacher asks the room to guess first
 # A following student's fragment runs every WAIT_S seconds and waits for the teacher's move for
 # WAIT_S - MARGIN_S of them, in slices of SLICE_S: each slice ends at a Streamlit yield point, so
 # the student's own click interrupts the wait within SLICE_S. The margin lets each run end before
@@ -53,12 +54,14 @@ class Presenting:
 @dataclass(frozen=True)
 class Following:
     """This session joined room `code`: `following` while its screen follows the teacher's
-    (False: exploring alone), `version` the room version it last took on (-1: none yet)."""
+    (False: exploring alone), `version` the room version it last took on (-1: none yet),
+    `guessing` whether the teacher asks the room to guess each number before it is revealed."""
 
     code: str
     following: bool = True
     version: int = -1
     number: int | None = None  # the student's number in the room's class experiment
+    guessing: bool = False
 
 
 def _follow(**changes: Any) -> Following:
@@ -94,7 +97,7 @@ def apply_pending() -> str | None:
         return None
     values, _ = schema.from_query(view.query, schema.ALL)
     state.set_values(values)
-    _follow(version=view.version)
+    _follow(version=view.version, guessing=view.guessing)
     return view.page
 
 
@@ -111,7 +114,12 @@ def publish(page_path: str | None = None) -> None:
         page_path = teacher.page
     st.session_state[TEACHER] = dataclasses.replace(teacher, page=page_path)
     try:
-        store().publish(teacher.code, teacher.token, *_screen(page_path))
+        store().publish(
+            teacher.code,
+            teacher.token,
+            *_screen(page_path),
+            guessing=bool(st.session_state.get(ROOM_GUESSING)),
+        )
     except rooms.RoomError as err:  # expired or closed elsewhere
         st.session_state.pop(TEACHER, None)
         st.session_state[ROOM_ERROR] = str(err)
@@ -125,6 +133,7 @@ def _open() -> None:
         st.session_state[ROOM_ERROR] = str(err)
         return
     st.session_state[TEACHER] = Presenting(code, token)
+    st.session_state[ROOM_GUESSING] = False  # a new room starts without guessing
     st.session_state.pop(FOLLOW, None)
     st.session_state.pop(PENDING, None)
 
@@ -221,6 +230,14 @@ def _teacher_panel() -> None:
         f"Room code. {view.followers} student(s) following. Their screens follow yours: "
         "page, settings and step. Students exploring on their own are not counted until they "
         "follow again."
+    )
+    st.toggle(
+        "Students guess first",
+        key=ROOM_GUESSING,
+        on_change=publish,
+        help="On pages 2 and 3, each following student may type a guess of the next number "
+        "(a new $h_t$, or $\\frac{\\partial L}{\\partial h_t}$ on the way back) before your "
+        "step reveals it, and sees which slip it matches. Their guesses stay on their screens.",
     )
     st.button("Close the room", on_click=_close, width="stretch")
 
@@ -320,6 +337,13 @@ def room_tag() -> tuple[str, str] | None:
     trainings then join the class experiment, under their number."""
     follow = st.session_state.get(FOLLOW)
     return None if follow is None else (follow.code, st.session_state[FOLLOWER_ID])
+
+
+def room_guessing() -> bool | None:
+    """While this session follows a room: whether the teacher asks the room to guess first.
+    None when it follows no one (it then decides for itself)."""
+    follow = st.session_state.get(FOLLOW)
+    return follow.guessing if follow is not None and follow.following else None
 
 
 def teacher_room() -> str | None:

@@ -49,7 +49,7 @@ def test_the_cobweb_takes_a_preset_and_walks_with_next(page: Page, app_url):
     wait_idle(page)
     page.wait_for_url(re.compile(r"W_hh=1\.5"))
     for _ in range(3):
-        page.get_by_role("button", name="Next ▶").click()
+        page.get_by_role("button", name="Next", exact=True).click()
         wait_idle(page)
     page.wait_for_url(re.compile(r"fstep=3"))
     expect(page.get_by_text("h_3 = 0.9662")).to_be_visible()  # the path's end, in the legend

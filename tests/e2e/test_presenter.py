@@ -68,7 +68,15 @@ def test_student_follows_teacher_and_can_explore_alone(browser, app_url):
         teacher.get_by_test_id("stSidebarNav").get_by_text("2 · The RNN, step by step").click()
         expect(student).to_have_url(re.compile(r"/stepper"), timeout=15_000)
         wait_idle(student)
-        student.get_by_role("button", name="Next ▶").click()
+        # The teacher asks the room to guess first: the student's screen offers the guess box.
+        expect(student.get_by_role("textbox", name=re.compile("Your guess for"))).to_have_count(0)
+        teacher.get_by_test_id("stSidebar").get_by_text("Students guess first").click()
+        expect(student.get_by_text("Your teacher asks the room to guess")).to_be_visible(
+            timeout=15_000
+        )
+        expect(student.get_by_role("textbox", name=re.compile("Your guess for"))).to_be_visible()
+        wait_idle(student)
+        student.get_by_role("button", name="Next", exact=True).click()
         expect(student.get_by_text("you are exploring on your own")).to_be_visible(timeout=15_000)
         expect(teacher.get_by_text("0 student(s) following")).to_be_visible(timeout=15_000)
         no_exception(teacher)

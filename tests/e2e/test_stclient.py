@@ -37,9 +37,9 @@ def test_protocol_client_steps_both_pages_and_keeps_its_state(app_url: str):
 
             await client.navigate("bptt")
             assert client.has_text("3 · BPTT, step by step", "Step 0 of 6", SUMMARY)
-            await client.click(label="▶")  # inside a fragment: a fragment rerun
+            await client.click(label="Next")  # inside a fragment: a fragment rerun
             assert client.has_text("Step 1 of 6")
-            assert client.last_run.fragment_ids, "the ▶ click should rerun only its fragment"
+            assert client.last_run.fragment_ids, "the Next click should rerun only its fragment"
 
             await client.navigate("stepper")  # the stepper kept its step
             assert client.has_text("2 · The RNN, step by step", "Step 1 of 6", SUMMARY)

@@ -27,16 +27,16 @@ def settle(page: Page) -> None:
 def test_forward_stepper_clicks_through_every_step_and_back(page: Page, app_url: str):
     page.goto(f"{app_url}/stepper")
     settle(page)
-    expect(page.get_by_text("h_0 = 0").first).to_be_visible()
+    expect(page.get_by_test_id("stCode").get_by_text("h_0 = 0")).to_be_visible()
     for step in range(1, T + 2):
-        page.get_by_role("button", name="Next ▶").click()
+        page.get_by_role("button", name="Next", exact=True).click()
         wait_idle(page)
         expect(page.get_by_text(f"Step {step} of {T + 1}")).to_be_visible()
         page.wait_for_url(re.compile(rf"fstep={step}"))
         no_exception(page)
     expect(page.get_by_text("L = (y − target)² = (").first).to_be_visible()
-    expect(page.get_by_role("button", name="Next ▶")).to_be_disabled()
-    page.get_by_role("button", name="◀ Back").click()
+    expect(page.get_by_role("button", name="Next", exact=True)).to_be_disabled()
+    page.get_by_role("button", name="Back", exact=True).click()
     wait_idle(page)
     expect(page.get_by_text(f"Step {T} of {T + 1}")).to_be_visible()
     page.wait_for_url(re.compile(rf"fstep={T}"))
@@ -51,7 +51,7 @@ def test_bptt_steps_back_then_plays_the_whole_animation(page: Page, app_url: str
     page.goto(f"{app_url}/bptt")
     settle(page)
     for step in range(1, T + 2):
-        page.get_by_role("button", name="▶", exact=True).click()
+        page.get_by_role("button", name="Next", exact=True).click()
         wait_idle(page)
         expect(page.get_by_text(f"Step {step} of {T + 1}")).to_be_visible()
         page.wait_for_url(re.compile(rf"bstep={step}"))  # the fragment keeps the URL in step
