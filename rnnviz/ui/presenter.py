@@ -3,7 +3,7 @@
 Per-session state (role, code, token, what was last applied) lives in st.session_state; the
 rooms themselves are the server's one deliberate shared RoomStore (thread-safe, bounded,
 expiring, holding only settings). Following works by waiting: while a student follows, a small
-fragment looks at the room every couple of seconds and in between waits on the room's change
+fragment looks at the room every second and in between waits on the room's change
 (a condition in this process, Redis pub/sub across replicas), so the teacher's move reaches the
 student at once; it then queues the new screen for app.py to apply before any widget is drawn
 (widgets cannot be changed once drawn). A student exploring alone has no fragment at all.
@@ -34,9 +34,12 @@ ROOM_GUESSING = "room_guessing"  # bool: the presenting teacher asks the room to
 # A following student's fragment runs every WAIT_S seconds and waits for the teacher's move for
 # WAIT_S - MARGIN_S of them, in slices of SLICE_S: each slice ends at a Streamlit yield point, so
 # the student's own click interrupts the wait within SLICE_S. The margin lets each run end before
-# the browser's next timer tick, which would otherwise interrupt it and start the wait over.
-WAIT_S = 2.0
-MARGIN_S = 0.4
+# the browser's next timer tick, which would otherwise interrupt it and start the wait over. A
+# full run (after each of the teacher's moves) does not wait, and the browser's timer starts
+# over with it: so WAIT_S is also the longest a move just after another can go unseen (2 s made
+# the follower's p95 2.0 s in benchmarks/classroom_load.py --quick).
+WAIT_S = 1.0
+MARGIN_S = 0.3
 SLICE_S = 0.1
 TEACHER_POLL_S = 4.0  # the teacher's panel: the count of followers
 
