@@ -119,3 +119,16 @@ def test_steps_outside_the_timeline_are_refused(function):
     args = (params, trace, target) if function is forward_tex else (params, trace, result, target)
     with pytest.raises(ValueError, match="step must be 0"):
         function(*args, T + 2)
+
+
+@pytest.mark.parametrize("seq_len", [5, 12])
+def test_headings_say_what_the_titles_say_with_their_symbols_typeset(seq_len):
+    for step in range(seq_len + 2):
+        for title, heading in (
+            (ledger.forward_title, ledger_tex.forward_heading),
+            (ledger.backward_title, ledger_tex.backward_heading),
+        ):
+            typeset = heading(step, seq_len)
+            assert typeset.count("$") % 2 == 0
+            assert re.sub(r"[${}]", "", typeset) == title(step, seq_len)
+    assert "$h_{12}$" in ledger_tex.forward_heading(12, 12)  # a two-digit index stays one

@@ -16,7 +16,8 @@ from plotly.subplots import make_subplots
 
 from rnnviz.core import GradientProfile
 from rnnviz.figures import palette, style
-from rnnviz.figures.axes import epoch_rows, log_ticks, positive_finite, positive_or_none
+from rnnviz.figures.axes import log_ticks, positive_finite, positive_or_none
+from rnnviz.figures.training import loss_layout, loss_trace
 
 CELL_COLOURS = {"rnn": palette.BLUE, "lstm": palette.ORANGE, "gru": palette.GREEN}
 REFERENCE = style.line(palette.BLACK, "dash", width=1)  # the no-memory baseline
@@ -81,38 +82,15 @@ def recall_loss_figure(
     baseline : 1 + σ_ε², the error without memory;  floor : σ_ε², the error of perfect recall
     epochs : fix the x axis to 1 … epochs;  max_points : at most about this many epochs a curve
     """
-    traces = []
-    for cell, label, loss in curves:  # plain dicts, one validation: redrawn at every poll
-        loss = np.asarray(loss, float)
-        keep = positive_finite(loss)
-        if max_points is not None:
-            chosen = np.zeros_like(keep)
-            chosen[epoch_rows(loss.shape[0], max_points)] = True
-            keep &= chosen
-        traces.append(
-            {
-                "type": "scatter",
-                "x": np.arange(1, loss.shape[0] + 1)[keep],
-                "y": loss[keep],
-                "mode": "lines",
-                "name": label,
-                "line": style.line(CELL_COLOURS[cell]),
-                "hovertemplate": "epoch %{x}: %{y:.4g}<extra>" + label + "</extra>",
-            }
-        )
+    traces = [  # plain dicts, one validation: redrawn at every poll
+        loss_trace(label, loss, CELL_COLOURS[cell], max_points) for cell, label, loss in curves
+    ]
     last = max([epochs or 0, 2] + [len(loss) for *_, loss in curves])
     traces += _references([1, last], baseline, floor)
     shown = [np.asarray(loss, float) for *_, loss in curves] + [np.array([baseline, floor])]
-    values = np.concatenate(shown)
-    layout = style.layout(380)
-    layout["xaxis"] = {"title": {"text": "epoch"}}
-    if epochs:
-        layout["xaxis"]["range"] = [0, epochs + 1]
-    layout["yaxis"] = {
-        "title": {"text": "mean loss per fresh window, (y_pred − y)²"},
-        "type": "log",
-        **log_ticks(values[positive_finite(values)]),
-    }
+    layout = loss_layout(
+        380, "mean loss per fresh window, (y_pred − y)²", np.concatenate(shown), epochs
+    )
     return go.Figure({"data": traces, "layout": layout})
 
 

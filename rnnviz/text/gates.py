@@ -99,6 +99,34 @@ def connectivity_caption(
     )
 
 
+def inside_captions(cell: str, recall_t: int) -> tuple[str, str]:
+    """The captions of a gated cell's heatmaps of one probe window: its gates, then its states.
+
+    recall_t : t = T − k + 1, the step whose input the target recalls (outlined in them)
+    """
+    if cell == "lstm":
+        return (
+            "The LSTM's gates at every step of this window, one row per hidden unit (the units "
+            "the prediction reads most first), from 0 (dark) to 1 (light). "
+            "$c_t = f_t \\odot c_{t-1} + i_t \\odot g_t$: where the forget gate $f_t$ stays near "
+            "1 the cell keeps $c_{t-1}$, its memory; where the input gate $i_t$ is near 0 nothing "
+            f"new is written. The outlined column is $t = {recall_t}$, the input to recall.",
+            "The LSTM's two states, $c_0 = h_0 = 0$ on the left. The cell state $c_t$ is the "
+            "memory the forget gate keeps; $h_t = o_t \\odot \\tanh(c_t)$ is what the output gate "
+            "shows of it, and what the prediction reads at $t = T$.",
+        )
+    if cell == "gru":
+        return (
+            "The GRU's gates, 0 (dark) to 1 (light). In PyTorch's equations, which rnnviz "
+            "follows, $h_t = (1 - z_t) \\odot n_t + z_t \\odot h_{t-1}$: an update gate $z_t$ "
+            "near **1 keeps** the memory $h_{t-1}$, near 0 replaces it by the candidate $n_t$. "
+            "Some textbooks (and the original paper) swap the roles of $z_t$ and $1 - z_t$; read "
+            "the equation, not the name.",
+            "The GRU's hidden state $h_t$, its only memory, $h_0 = 0$ on the left.",
+        )
+    raise ValueError(f"Only the gated cells have gates to show, not {cell!r}.")
+
+
 def torch_snippet(cell: str, params: core.Params, seq_len: int) -> str:
     """Python that rebuilds the trained `cell` in PyTorch from page 5's .npz (display text: the
     same steps as rnnviz/files/torch_cell.py, with this model's shapes in the comments)."""

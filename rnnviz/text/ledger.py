@@ -15,6 +15,7 @@ Positions on the two timelines (one window, B = 1, T = 5 in the tutorial):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -70,23 +71,52 @@ def backward_t(step: int, seq_len: int) -> int | None:
     return seq_len + 2 - step if 2 <= step <= seq_len + 1 else None
 
 
-def forward_title(step: int, seq_len: int) -> str:
-    """A heading for forward step `step`, days counted from 1."""
+def _as_is(symbols: str) -> str:
+    return symbols
+
+
+def forward_title(step: int, seq_len: int, maths: Callable[[str], str] = _as_is) -> str:
+    """A heading for forward step `step`, days counted from 1. `maths` spells each piece of
+    mathematics in it (given as in the monospace ledger, 'h_3'); `ledger_tex` typesets them."""
     if step == 0:
-        return "Before day 1: the memory is empty, h_0 = 0"
+        return f"Before day 1: the memory is empty, {maths('h_0 = 0')}"
     if step <= seq_len:
-        return f"Step {step} of {seq_len}: day {step} enters, h_{step} is computed"
-    return "The output: the prediction y and the loss"
+        return f"Step {step} of {seq_len}: day {step} enters, {maths(f'h_{step}')} is computed"
+    return f"The output: the prediction {maths('y')} and the loss {maths('L')}"
 
 
-def backward_title(step: int, seq_len: int) -> str:
-    """A heading for backward step `step`."""
+def backward_title(step: int, seq_len: int, maths: Callable[[str], str] = _as_is) -> str:
+    """A heading for backward step `step`; `maths` as for `forward_title`."""
     if step == 0:
         return "The finished forward pass: nothing has flowed back yet"
     if step == 1:
         return "Step A: back through the output"
     t = backward_t(step, seq_len)
-    return f"Step B at t = {t}: back through day {t}"
+    return f"Step B at {maths(f't = {t}')}: back through day {t}"
+
+
+def check_step(step: int, seq_len: int, direction: str) -> None:
+    """Refuse a step outside 0 … T+1 of the `direction` ("forward", "backward") timeline."""
+    if not 0 <= step <= seq_len + 1:
+        raise ValueError(f"The {direction} step must be 0 … {seq_len + 1}, got {step}.")
+
+
+def check_backward(trace, step: int) -> None:
+    """Refuse what the backward ledger cannot follow: a batch of more than one, a step off the
+    timeline."""
+    if trace.x.shape[0] != 1:
+        raise ValueError("The backward ledger follows a single window (a batch of one).")
+    check_step(step, trace.x.shape[1], "backward")
+
+
+def running_sums(result, t: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """dW_xh, dW_hh and db_h as the backward loop holds them before and after step B at t: the
+    engine's per-step contributions of steps T … t+1, then of T … t."""
+    contrib = result.contributions
+    return {
+        name: (contrib[name][t:].sum(axis=0), contrib[name][t - 1 :].sum(axis=0))
+        for name in ("W_xh", "W_hh", "b_h")
+    }
 
 
 # --- The forward pass -------------------------------------------------------------------------
@@ -100,8 +130,7 @@ def forward_lines(params, trace, target: float, step: int, b: int = 0) -> list[L
     target : the day the window predicts
     """
     seq_len, hidden = trace.x.shape[1], trace.h.shape[2]
-    if not 0 <= step <= seq_len + 1:
-        raise ValueError(f"The forward step must be 0 … {seq_len + 1}, got {step}.")
+    check_step(step, seq_len, "forward")
     if step == 0:
         zero = "0" if hidden == 1 else f"the zero vector ({hidden} units)"
         return [LedgerLine(f"h_0 = {zero}   (no memory before the first day)", {"h_0": 0.0})]
@@ -198,11 +227,8 @@ def backward_lines(params, trace, result, target: float, step: int) -> list[Ledg
     ``dh_next = W_hhᵀ·da_t``. The running sums are the engine's per-step contributions added up
     from t = T down to t.
     """
+    check_backward(trace, step)
     seq_len = trace.x.shape[1]
-    if trace.x.shape[0] != 1:
-        raise ValueError("The backward ledger follows a single window (a batch of one).")
-    if not 0 <= step <= seq_len + 1:
-        raise ValueError(f"The backward step must be 0 … {seq_len + 1}, got {step}.")
     if step == 0:
         y = float(trace.y_pred[0])
         return [
@@ -268,12 +294,7 @@ def _step_b_lines(params, trace, result, t: int) -> list[LedgerLine]:
     hidden = trace.h.shape[2]
     x_t, h_t, h_prev = float(trace.x[0, t - 1]), trace.h[0, t], trace.h[0, t - 1]  # (H,) each
     dh_t, da_t, dh_prev = result.dh[0, t], result.da[0, t - 1], result.dh[0, t - 1]  # (H,) each
-    contrib = result.contributions
-    # The running sums before and after this step: contributions of steps T … t+1, then T … t.
-    sums = {
-        name: (contrib[name][t:].sum(axis=0), contrib[name][t - 1 :].sum(axis=0))
-        for name in ("W_xh", "W_hh", "b_h")
-    }
+    sums = running_sums(result, t)
     if hidden == 1:
         w_hh = float(params["W_hh"][0, 0])
         old = {name: float(before.ravel()[0]) for name, (before, _) in sums.items()}

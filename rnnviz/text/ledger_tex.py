@@ -14,8 +14,17 @@ import re
 
 import numpy as np
 
-from rnnviz.text.ledger import UNITS_SHOWN, backward_t, backward_title, norm
-from rnnviz.text.tex import aligned, number, operand, partial, vector
+from rnnviz.text.ledger import (
+    UNITS_SHOWN,
+    backward_t,
+    backward_title,
+    check_backward,
+    check_step,
+    forward_title,
+    norm,
+    running_sums,
+)
+from rnnviz.text.tex import aligned, inline, number, operand, partial, vector
 
 TARGET = "\\text{target}"
 LOSS = f"(y - {TARGET})^2"
@@ -71,8 +80,7 @@ def forward_tex(params, trace, target: float, step: int, b: int = 0) -> str:
     Arguments as for `text.ledger.forward_lines`.
     """
     seq_len, hidden = trace.x.shape[1], trace.h.shape[2]
-    if not 0 <= step <= seq_len + 1:
-        raise ValueError(f"The forward step must be 0 … {seq_len + 1}, got {step}.")
+    check_step(step, seq_len, "forward")
     if step == 0:
         return aligned(["h_0 &= 0 \\quad \\text{(no memory before the first day)}"])
     if step == seq_len + 1:
@@ -136,11 +144,8 @@ def backward_tex(params, trace, result, target: float, step: int) -> str:
 
     Arguments as for `text.ledger.backward_lines`.
     """
+    check_backward(trace, step)
     seq_len = trace.x.shape[1]
-    if trace.x.shape[0] != 1:
-        raise ValueError("The backward ledger follows a single window (a batch of one).")
-    if not 0 <= step <= seq_len + 1:
-        raise ValueError(f"The backward step must be 0 … {seq_len + 1}, got {step}.")
     if step == 0:
         y = float(trace.y_pred[0])
         return aligned(
@@ -208,12 +213,7 @@ def _step_b_tex(params, trace, result, t: int) -> str:
     hidden = trace.h.shape[2]
     x_t, h_t, h_prev = float(trace.x[0, t - 1]), trace.h[0, t], trace.h[0, t - 1]  # (H,) each
     dh_t, da_t, dh_prev = result.dh[0, t], result.da[0, t - 1], result.dh[0, t - 1]  # (H,) each
-    contrib = result.contributions
-    # The running sums before and after this step: contributions of steps T … t+1, then T … t.
-    sums = {
-        name: (contrib[name][t:].sum(axis=0), contrib[name][t - 1 :].sum(axis=0))
-        for name in ("W_xh", "W_hh", "b_h")
-    }
+    sums = running_sums(result, t)
     da, dh = partial("L", f"a_{{{t}}}"), partial("L", f"h_{{{t}}}")
     dh_before = partial("L", f"h_{{{t - 1}}}")
     d = {name: partial("L", TEX_NAMES[name]) for name in sums}  # the running sums
@@ -262,21 +262,19 @@ def _step_b_tex(params, trace, result, t: int) -> str:
 
 
 # --- Headings and notes (Markdown) --------------------------------------------------------------
+def _typeset(symbols: str) -> str:
+    """A heading's mathematics, spelled as in the monospace ledger ('h_12'), as inline TeX."""
+    return inline(re.sub(r"_(\d+)", r"_{\1}", symbols))
+
+
 def forward_heading(step: int, seq_len: int) -> str:
     """`text.ledger.forward_title` with its symbols typeset, for the page."""
-    if step == 0:
-        return "Before day 1: the memory is empty, $h_0 = 0$"
-    if step <= seq_len:
-        return f"Step {step} of {seq_len}: day {step} enters, $h_{{{step}}}$ is computed"
-    return "The output: the prediction $y$ and the loss $L$"
+    return forward_title(step, seq_len, _typeset)
 
 
 def backward_heading(step: int, seq_len: int) -> str:
     """`text.ledger.backward_title` with its symbols typeset, for the page."""
-    t = backward_t(step, seq_len)
-    if t is None:
-        return backward_title(step, seq_len)  # no symbol to typeset
-    return f"Step B at $t = {t}$: back through day {t}"
+    return backward_title(step, seq_len, _typeset)
 
 
 def vector_note(hidden_size: int) -> str:

@@ -8,7 +8,7 @@ dict each time they appear, and write back to it when changed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +16,7 @@ import numpy as np
 import streamlit as st
 
 from rnnviz import settings as schema
+from rnnviz.text import numbers
 
 # Session-state keys, named once.
 SETTINGS = "settings"  # dict: setting name -> value, for every setting in schema.ALL
@@ -109,6 +110,17 @@ def bound_widget(
     elif setting.choices and widget in (st.radio, st.select_slider, st.selectbox):
         kwargs.setdefault("options", setting.choices)
     return widget(setting.label, key=key, help=setting.help, on_change=on_change, **kwargs)
+
+
+def lr_slider(setting: schema.Setting, grid: Iterable[float], disabled: bool = False) -> None:
+    """A learning rate on the log `grid`, plus the current value if a link brought one between."""
+    bound_widget(
+        setting,
+        st.select_slider,
+        options=sorted({*grid, float(values()[setting.name])}),
+        format_func=numbers.lr_text,
+        disabled=disabled,
+    )
 
 
 def add_notice(text: str) -> None:

@@ -12,7 +12,6 @@ from rnnviz import core
 from rnnviz import settings as schema
 from rnnviz.runs.recall import RecallRequest, cell_sizes
 from rnnviz.settings import memory
-from rnnviz.text import numbers
 from rnnviz.ui import state
 
 SETTING = schema.BY_NAME
@@ -55,17 +54,6 @@ def requests(values: dict[str, Any] | None = None) -> dict[str, RecallRequest]:
     }
 
 
-def _lr_slider(cell: str, disabled: bool) -> None:
-    setting = SETTING[f"mem_lr_{cell}"]
-    state.bound_widget(
-        setting,
-        st.select_slider,
-        options=sorted({*memory.MEMORY_LR_GRID, float(state.values()[setting.name])}),
-        format_func=numbers.lr_text,
-        disabled=disabled,
-    )
-
-
 def settings_controls(disabled: bool) -> None:
     """The task, the sizes and the training, each with its sentence; disabled while training."""
     left, middle, right = st.columns(3, gap="large")
@@ -82,7 +70,7 @@ def settings_controls(disabled: bool) -> None:
     columns = st.columns(4, gap="large")
     for column, cell in zip(columns, core.CELLS, strict=False):
         with column:
-            _lr_slider(cell, disabled)
+            state.lr_slider(SETTING[f"mem_lr_{cell}"], memory.MEMORY_LR_GRID, disabled)
     with columns[3]:
         state.bound_widget(
             SETTING["mem_rnn_init"],

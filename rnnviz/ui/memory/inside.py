@@ -4,17 +4,30 @@ prediction reads them (|W_hy|), so the units that carry the memory come first.""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import numpy as np
+import plotly.graph_objects as go
 import streamlit as st
 
 from rnnviz import settings as schema
 from rnnviz.figures.gates import unit_heatmaps
+from rnnviz.text import gates as text
 from rnnviz.text.numbers import num
 from rnnviz.ui import layout, state
 from rnnviz.ui.memory import compute as cached
 from rnnviz.ui.training import jobs
 
 LABELS = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
+# Each gated cell's heatmaps: (title, field of its trace) for its gates, then for its states.
+PANELS = {
+    "lstm": (
+        [("forget gate f_t", "f"), ("input gate i_t", "i"), ("output gate o_t", "o")],
+        [("cell state c_t", "c"), ("hidden state h_t", "h")],
+    ),
+    "gru": ([("update gate z_t", "z"), ("reset gate r_t", "r")], [("hidden state h_t", "h")]),
+}
 
 
 def _order(params) -> tuple[np.ndarray, list[str]]:
@@ -47,75 +60,52 @@ def window_line(shown: dict[str, jobs.Tracked], index: int) -> str:
     )
 
 
+@dataclass(frozen=True)
+class _Window:
+    """One probe window inside a trained cell: its trace, the units in reading order (`order`,
+    labelled `units`) and t = T − k + 1, the step whose input the target recalls."""
+
+    trace: Any
+    order: np.ndarray
+    units: list[str]
+    recall_t: int
+
+
+def _window(job: jobs.Tracked, index: int) -> _Window:
+    request = job.request
+    order, units = _order(job.params)
+    trace = cached.window_trace(request, job.params, index)
+    return _Window(trace, order, units, request.seq_len - request.lag + 1)
+
+
+def _heatmaps(window: _Window, panels: list[tuple[str, str]], *, states: bool) -> go.Figure:
+    """Heatmaps of the trace's fields named in `panels` ((title, field) pairs), units in reading
+    order: states for t = 0..T on a scale about 0, else gates for t = 1..T on 0 … 1."""
+    return unit_heatmaps(
+        [(title, getattr(window.trace, field)[0][:, window.order]) for title, field in panels],
+        first_t=0 if states else 1,
+        signed=states,
+        units=window.units,
+        recall_t=window.recall_t,
+    )
+
+
+def _gates_and_states(cell: str, job: jobs.Tracked, index: int) -> None:
+    """A gated cell's gates, then its states, for one window."""
+    window = _window(job, index)
+    gates, states = PANELS[cell]
+    gates_caption, states_caption = text.inside_captions(cell, window.recall_t)
+    layout.chart(_heatmaps(window, gates, states=False), gates_caption, key=f"memory_{cell}_gates")
+    layout.chart(
+        _heatmaps(window, states, states=True), states_caption, key=f"memory_{cell}_states"
+    )
+
+
 def lstm(job: jobs.Tracked, index: int) -> None:
     """The LSTM's forget, input and output gates, then c_t beside h_t, for one window."""
-    request = job.request
-    trace = cached.window_trace(request, job.params, index)
-    order, units = _order(job.params)
-    recall_t = request.seq_len - request.lag + 1
-    layout.chart(
-        unit_heatmaps(
-            [
-                ("forget gate f_t", trace.f[0][:, order]),
-                ("input gate i_t", trace.i[0][:, order]),
-                ("output gate o_t", trace.o[0][:, order]),
-            ],
-            first_t=1,
-            signed=False,
-            units=units,
-            recall_t=recall_t,
-        ),
-        "The LSTM's gates at every step of this window, one row per hidden unit (the units the "
-        "prediction reads most first), from 0 (dark) to 1 (light). "
-        "$c_t = f_t \\odot c_{t-1} + i_t \\odot g_t$: where the forget gate $f_t$ stays near 1 "
-        "the cell keeps $c_{t-1}$, its memory; where the input gate $i_t$ is near 0 nothing new "
-        f"is written. The outlined column is $t = {recall_t}$, the input to recall.",
-        key="memory_lstm_gates",
-    )
-    layout.chart(
-        unit_heatmaps(
-            [("cell state c_t", trace.c[0][:, order]), ("hidden state h_t", trace.h[0][:, order])],
-            first_t=0,
-            signed=True,
-            units=units,
-            recall_t=recall_t,
-        ),
-        "The LSTM's two states, $c_0 = h_0 = 0$ on the left. The cell state $c_t$ is the memory "
-        "the forget gate keeps; $h_t = o_t \\odot \\tanh(c_t)$ is what the output gate shows of "
-        "it, and what the prediction reads at $t = T$.",
-        key="memory_lstm_states",
-    )
+    _gates_and_states("lstm", job, index)
 
 
 def gru(job: jobs.Tracked, index: int) -> None:
     """The GRU's update and reset gates beside h_t, for one window."""
-    request = job.request
-    trace = cached.window_trace(request, job.params, index)
-    order, units = _order(job.params)
-    recall_t = request.seq_len - request.lag + 1
-    layout.chart(
-        unit_heatmaps(
-            [("update gate z_t", trace.z[0][:, order]), ("reset gate r_t", trace.r[0][:, order])],
-            first_t=1,
-            signed=False,
-            units=units,
-            recall_t=recall_t,
-        ),
-        "The GRU's gates, 0 (dark) to 1 (light). In PyTorch's equations, which rnnviz follows, "
-        "$h_t = (1 - z_t) \\odot n_t + z_t \\odot h_{t-1}$: an update gate $z_t$ near **1 keeps** "
-        "the memory $h_{t-1}$, near 0 replaces it by the candidate $n_t$. Some textbooks (and "
-        "the original paper) swap the roles of $z_t$ and $1 - z_t$; read the equation, not the "
-        "name.",
-        key="memory_gru_gates",
-    )
-    layout.chart(
-        unit_heatmaps(
-            [("hidden state h_t", trace.h[0][:, order])],
-            first_t=0,
-            signed=True,
-            units=units,
-            recall_t=recall_t,
-        ),
-        "The GRU's hidden state $h_t$, its only memory, $h_0 = 0$ on the left.",
-        key="memory_gru_states",
-    )
+    _gates_and_states("gru", job, index)

@@ -64,35 +64,22 @@ def train_controls() -> dict[str, RecallRequest] | None:
             jobs.adopt_cached(KEYS[cell], request)
     shown = tracked()
     running = busy()
-    columns = st.columns([1.3, 1, 1.6, 3])
-    columns[0].button(
-        "Train the three cells",
-        type="primary",
-        on_click=submit,
-        disabled=running,
-        width="stretch",
-        help="Train the RNN, the LSTM and the GRU on the same windows, each as its own job on "
-        "the server. Runs already trained with these settings appear at once.",
-    )
-    columns[1].button(
-        "Stop",
-        on_click=stop,
-        disabled=not running,
-        width="stretch",
-        key="memory_stop",
-        help="Stop all three now and keep what each has learned.",
-    )
     all_cached = len(shown) == 3 and all(job.cached for job in shown.values())
-    if all_cached and not running and all(shown[c].request == runs[c] for c in runs):
-        columns[2].button(
-            "Train again live",
-            on_click=submit,
-            kwargs={"fresh": True},
-            width="stretch",
-            key="memory_again",
-            help="Train them once more, here and now, to watch it happen (same numbers).",
-        )
-    jobs.submit_error()
+    jobs.train_buttons(
+        "Train the three cells",
+        on_train=submit,
+        on_stop=stop,
+        busy=running,
+        again=all_cached and not running and all(shown[c].request == runs[c] for c in runs),
+        helps=(
+            "Train the RNN, the LSTM and the GRU on the same windows, each as its own job on the "
+            "server. Runs already trained with these settings appear at once.",
+            "Stop all three now and keep what each has learned.",
+            "Train them once more, here and now, to watch it happen (same numbers).",
+        ),
+        key="memory",
+        train_width=1.3,
+    )
     if shown and any(job.request != runs.get(cell) for cell, job in shown.items()):
         st.info(
             "Shown below: the cells trained with other settings. Press *Train the three "

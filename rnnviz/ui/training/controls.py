@@ -11,7 +11,7 @@ import streamlit as st
 
 from rnnviz import settings as schema
 from rnnviz.runs import CompareRequest, TrainRequest, cost
-from rnnviz.text import numbers, training
+from rnnviz.text import training
 from rnnviz.ui import compute, series, state
 
 TRUNCATION_DEPTHS = (1, 2, 3, None)  # the experiment's k; None is full BPTT
@@ -144,24 +144,13 @@ def expected_duration(request: TrainRequest, n_train: int, busy: bool) -> None:
     )
 
 
-def lr_slider(setting: schema.Setting, disabled: bool = False) -> None:
-    """A learning rate on the log grid, plus the current value if a link brought one between."""
-    state.bound_widget(
-        setting,
-        st.select_slider,
-        options=sorted({*schema.LR_GRID, float(state.values()[setting.name])}),
-        format_func=numbers.lr_text,
-        disabled=disabled,
-    )
-
-
 def settings_controls(disabled: bool) -> None:
     """The hyperparameters, each with its sentence; disabled while this session's run trains."""
     n = series.current_series().shape[0]
     left, middle, right = st.columns(3, gap="large")
     with left:
         state.bound_widget(SETTING["hidden"], st.slider, disabled=disabled)
-        lr_slider(SETTING["lr"], disabled)
+        state.lr_slider(SETTING["lr"], schema.LR_GRID, disabled)
         state.bound_widget(SETTING["epochs"], st.number_input, disabled=disabled)
         state.bound_widget(SETTING["wseed"], st.number_input, disabled=disabled)
     with middle:
@@ -205,5 +194,5 @@ def compare_controls(disabled: bool) -> CompareRequest:
     columns = st.columns(schema.MAX_COMPARE)
     for i in range(1, state.values()["cmp_n"] + 1):
         with columns[i - 1]:
-            lr_slider(SETTING[f"cmp_lr{i}"], disabled)
+            state.lr_slider(SETTING[f"cmp_lr{i}"], schema.LR_GRID, disabled)
     return compare_request()

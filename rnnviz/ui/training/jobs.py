@@ -166,6 +166,51 @@ def _live(
     draw(job)
 
 
+def train_buttons(
+    label: str,
+    *,
+    on_train: Callable[..., None],
+    on_stop: Callable[..., None],
+    stop_args: tuple = (),
+    busy: bool,
+    again: bool,
+    helps: tuple[str, str, str],
+    key: str | None = None,
+    train_width: float = 1.0,
+) -> None:
+    """Train (`label`), Stop and, if `again` (the run shown came from the server's cache and
+    nothing trains), Train again live, in one row; then why the last Train click was refused.
+
+    on_train(fresh=False) : Train's callback, called with fresh=True by Train again live
+    on_stop(*stop_args) : Stop's callback;  helps : the three buttons' help texts, in order
+    key : when given, Stop's and Train again live's widget keys are `{key}_stop`, `{key}_again`
+    """
+    train_help, stop_help, again_help = helps
+    columns = st.columns([train_width, 1, 1.6, 3])
+    columns[0].button(
+        label, type="primary", on_click=on_train, disabled=busy, width="stretch", help=train_help
+    )
+    columns[1].button(
+        "Stop",
+        on_click=on_stop,
+        args=stop_args,
+        disabled=not busy,
+        width="stretch",
+        key=None if key is None else f"{key}_stop",
+        help=stop_help,
+    )
+    if again:
+        columns[2].button(
+            "Train again live",
+            on_click=on_train,
+            kwargs={"fresh": True},
+            width="stretch",
+            key=None if key is None else f"{key}_again",
+            help=again_help,
+        )
+    submit_error()
+
+
 def submit_error() -> None:
     """Why the last Train click was refused, once."""
     error = st.session_state.get(SUBMIT_ERROR)

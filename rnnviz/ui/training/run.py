@@ -97,33 +97,20 @@ def train_controls() -> TrainRequest | None:
     n_train = score.data_scale(request)[0]
     st.caption(training.windows_sentence(request, n_train))
     controls.expected_duration(request, n_train, busy)
-    columns = st.columns([1, 1, 1.6, 3])
-    columns[0].button(
+    jobs.train_buttons(
         "Train",
-        type="primary",
-        on_click=submit,
-        disabled=busy,
-        width="stretch",
-        help="Train a model with the settings above. Runs already trained on this server with "
-        "the same settings appear at once.",
+        on_train=submit,
+        on_stop=jobs.stop,
+        stop_args=(jobs.RUN, publish),
+        busy=busy,
+        again=job is not None and job.cached and job.request == request and not busy,
+        helps=(
+            "Train a model with the settings above. Runs already trained on this server with the "
+            "same settings appear at once.",
+            "Stop training now and keep the partly trained model.",
+            "Train it once more, here and now, to watch the loss fall (same numbers).",
+        ),
     )
-    columns[1].button(
-        "Stop",
-        on_click=jobs.stop,
-        args=(jobs.RUN, publish),
-        disabled=not busy,
-        width="stretch",
-        help="Stop training now and keep the partly trained model.",
-    )
-    if job is not None and job.cached and job.request == request and not busy:
-        columns[2].button(
-            "Train again live",
-            on_click=submit,
-            kwargs={"fresh": True},
-            width="stretch",
-            help="Train it once more, here and now, to watch the loss fall (same numbers).",
-        )
-    jobs.submit_error()
     if job is not None and job.request != request:
         st.info(
             f"Shown below: the run trained with other settings "
