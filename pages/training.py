@@ -17,12 +17,14 @@ from rnnviz.ui.training import (
 
 layout.page_header(
     "4 · Training",
-    "The tutorial's vectorized RNN: H hidden units read T days, "
-    "a_t = W_xh·x_t + W_hh·h_(t−1) + b_h (the pre-activation) and h_t = tanh(a_t), then "
-    "y = W_hy·h_T + b_y predicts the next day. Training repeats forward pass, loss "
-    "(y − target)², BPTT, clipping and the update θ ← θ − η·∇θ, window after window, for every "
-    "epoch. The defaults are the tutorial's: H = 20, η = 1e-4, 2500 epochs, clipping at ±1, "
-    "5-day windows, one update per window, raw temperatures.",
+    "The tutorial's vectorized RNN: $H$ hidden units read $T$ days; each day "
+    "$a_t = W_{xh} x_t + W_{hh} h_{t-1} + b_h$ (the pre-activation) and $h_t = \\tanh(a_t)$, "
+    "then $y = W_{hy} h_T + b_y$ predicts the next day. Training repeats forward pass, loss "
+    "$L = (y - \\text{target})^2$, BPTT, clipping and the update "
+    "$\\theta \\leftarrow \\theta - \\eta \\frac{\\partial L}{\\partial \\theta}$, window "
+    "after window, for every epoch. The defaults are the tutorial's: $H = 20$, "
+    "$\\eta = 10^{-4}$, 2500 epochs, clipping at $\\pm 1$, 5-day windows ($T = 5$), one update "
+    "per window, raw temperatures.",
 )
 controls.check_settings()
 with st.container(border=True):
@@ -51,9 +53,9 @@ if result is not None:
 
 st.subheader("Compare learning rates")
 st.markdown(
-    "Up to four runs with every setting above except the learning rate η, trained together as "
-    "one stacked computation (the K models share each NumPy call), so they cost far less than "
-    "K separate runs."
+    "Up to four runs with every setting above except the learning rate $\\eta$, trained "
+    "together as one stacked computation (the $K$ models share each NumPy call), so they cost "
+    "far less than $K$ separate runs."
 )
 comparison = controls.compare_controls(disabled=jobs.busy(jobs.COMPARE))
 compare.job_buttons(jobs.COMPARE, comparison, "Train the compared runs")

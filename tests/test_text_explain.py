@@ -90,19 +90,26 @@ def test_exploding_and_none():
 
 def test_the_tutorials_process_is_stationary_and_says_how_fast_it_settles():
     assert explain.stationarity_sentence(core.ar2_stationarity((0.7, 0.2))) == (
-        "Stationary: the roots of z² − φ1·z − φ2 are 0.918, -0.218, all inside the unit circle, "
-        "so a disturbance shrinks by a factor of about 0.918 per day and the series settles "
-        "around its mean."
+        r"Stationary: the roots of $z^2 - \varphi_1 z - \varphi_2$ are $0.918$ and $-0.218$, "
+        "both inside the unit circle, so a disturbance shrinks by a factor of about 0.918 per day "
+        "and the series settles around its mean."
     )
 
 
 def test_a_non_stationary_process_says_which_choices_are():
     sentence = explain.stationarity_sentence(core.ar2_stationarity((1.0, 0.1)))
-    assert sentence.startswith("Not stationary: the roots of z² − φ1·z − φ2 are 1.092, -0.092")
-    assert "φ1 + φ2 < 1, φ2 − φ1 < 1 and |φ2| < 1" in sentence
+    assert sentence.startswith(
+        r"Not stationary: the roots of $z^2 - \varphi_1 z - \varphi_2$ are $1.092$ and $-0.092$"
+    )
+    assert r"$|z| = 1.092 \ge 1$" in sentence
+    assert (
+        r"$\varphi_1 + \varphi_2 < 1$, $\varphi_2 - \varphi_1 < 1$ and $|\varphi_2| < 1$"
+        in sentence
+    )
 
 
-def test_complex_roots_are_written_with_a_real_minus_sign():
+def test_complex_roots_are_written_with_a_real_minus_sign_and_typeset_with_a_hyphen():
     stationarity = core.ar2_stationarity((0.7, -0.5))
     assert explain.format_root(stationarity.roots[0]) in ("0.350 + 0.614i", "0.350 − 0.614i")
-    assert "0.350 + 0.614i, 0.350 − 0.614i" in explain.stationarity_sentence(stationarity)
+    # KaTeX draws the hyphen as a minus sign; U+2212 inside $…$ would be a different symbol.
+    assert "$0.350 + 0.614i$ and $0.350 - 0.614i$" in explain.stationarity_sentence(stationarity)

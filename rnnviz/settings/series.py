@@ -17,9 +17,9 @@ SERIES = (
         float,
         -2.0,
         2.0,
-        "φ1, weight of yesterday",
-        r"$\phi_1$: how much of yesterday's temperature $T_{t-1}$ carries into today's $T_t$ "
-        "(the tutorial's 0.7).",
+        "φ₁, weight of yesterday",
+        r"$\varphi_1$: how much of yesterday's temperature $T_{t-1}$ carries into today's "
+        r"$T_t$ (the tutorial's $\varphi_1 = 0.7$).",
         step=0.05,
     ),
     Setting(
@@ -28,9 +28,9 @@ SERIES = (
         float,
         -1.0,
         1.0,
-        "φ2, weight of the day before",
-        r"$\phi_2$: how much of the day before yesterday, $T_{t-2}$, carries into today's $T_t$ "
-        "(the tutorial's 0.2).",
+        "φ₂, weight of the day before",
+        r"$\varphi_2$: how much of the day before yesterday, $T_{t-2}$, carries into today's "
+        r"$T_t$ (the tutorial's $\varphi_2 = 0.2$).",
         step=0.05,
     ),
     Setting(
@@ -60,7 +60,7 @@ SERIES = (
         float,
         -50.0,
         50.0,
-        "T_0, first start value",
+        "T₀, first start value",
         "$T_0$, the temperature on the first seed day (the tutorial's 20).",
         step=1.0,
     ),
@@ -70,7 +70,7 @@ SERIES = (
         float,
         -50.0,
         50.0,
-        "T_1, second start value",
+        "T₁, second start value",
         "$T_1$, the temperature on the second seed day (the tutorial's 21).",
         step=1.0,
     ),

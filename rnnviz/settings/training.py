@@ -19,7 +19,8 @@ TRAINING: tuple[Setting, ...] = (
         1,
         64,
         "H, hidden units",
-        "How many numbers the hidden state h_t holds: the RNN's memory. The tutorial uses 20.",
+        "How many numbers the hidden state $h_t$ holds: the RNN's memory. The tutorial uses "
+        "$H = 20$.",
         step=1,
     ),
     Setting(
@@ -29,8 +30,9 @@ TRAINING: tuple[Setting, ...] = (
         1e-5,
         1e-1,
         "η, learning rate",
-        "How far each update moves every parameter against its gradient, θ ← θ − η·∇θ "
-        "(log scale). The tutorial's 0.0001 is slow but safe.",
+        "How far each update moves every parameter against its gradient, "
+        r"$\theta \leftarrow \theta - \eta \frac{\partial L}{\partial \theta}$ (log scale). "
+        r"The tutorial's $\eta = 10^{-4}$ is slow but safe.",
     ),
     Setting(
         "epochs",
@@ -47,8 +49,8 @@ TRAINING: tuple[Setting, ...] = (
         True,
         bool,
         label="Clip the gradients",
-        help="Before each update, force every gradient entry into [−c, c], as the tutorial does "
-        "with c = 1: no single step can then move a parameter by more than η·c.",
+        help="Before each update, force every gradient entry into $[-c, c]$, as the tutorial "
+        r"does with $c = 1$: no single step can then move a parameter by more than $\eta \cdot c$.",
     ),
     Setting(
         "clip",
@@ -57,7 +59,7 @@ TRAINING: tuple[Setting, ...] = (
         0.01,
         100.0,
         "c, clipping value",
-        "The bound of the clipping; the tutorial's clip_value is 1.0.",
+        "The bound $c$ of the clipping; the tutorial's `clip_value` is 1.0.",
         step=0.5,
     ),
     Setting(
@@ -67,7 +69,8 @@ TRAINING: tuple[Setting, ...] = (
         1,
         30,
         "T, window length (days read)",
-        "How many days the RNN reads before predicting the next; the tutorial reads 5.",
+        "How many days $x_1, \\ldots, x_T$ the RNN reads before predicting the next; the "
+        "tutorial reads $T = 5$.",
     ),
     Setting(
         "wseed",
@@ -76,8 +79,9 @@ TRAINING: tuple[Setting, ...] = (
         0,
         2**31 - 1,
         "Weight seed",
-        "The seed of the random start, weights randn·0.01 and biases randn: the same seed gives "
-        "everyone the same training run.",
+        r"The seed of the random start, weights $0.01 \cdot \mathcal{N}(0, 1)$ and biases "
+        r"$\mathcal{N}(0, 1)$ (the tutorial's `randn`): the same seed gives everyone the same "
+        "training run.",
         step=1,
     ),
     Setting(
@@ -104,8 +108,9 @@ TRAINING: tuple[Setting, ...] = (
         "raw",
         str,
         label="Input scaling",
-        help="Raw: the temperatures as they are, as the tutorial. Standardised: (T − mean) / std "
-        "of the training series, so inputs and targets are near 0 with spread 1.",
+        help="Raw: the temperatures as they are, as the tutorial. Standardised: $(x - m) / s$, "
+        "with $m$ and $s$ the mean and standard deviation of the training series, so inputs and "
+        "targets are near 0 with spread 1.",
         choices=SCALINGS,
     ),
     Setting(
@@ -115,8 +120,8 @@ TRAINING: tuple[Setting, ...] = (
         1,
         30,
         "k, truncated BPTT depth",
-        "How many steps back from the last day the gradient is carried; full BPTT (the "
-        "tutorial's) carries it through all T steps.",
+        "How many steps back from the last day the gradient `dh_next` is carried; full BPTT "
+        "(the tutorial's) carries it through all $T$ steps.",
         none_means="full BPTT",
     ),
     Setting(
@@ -137,7 +142,7 @@ TRAINING: tuple[Setting, ...] = (
         1,
         1999,
         "Window to look inside",
-        "Which window's hidden states to show: days w … w+T−1 are its input.",
+        r"Which window's hidden states to show: days $w, \ldots, w+T-1$ are its input.",
     ),
     Setting(
         "cmp_n",
@@ -147,7 +152,7 @@ TRAINING: tuple[Setting, ...] = (
         MAX_COMPARE,
         "Runs to compare",
         "How many runs to train side by side; they share every setting above except the "
-        "learning rate.",
+        "learning rate $\\eta$.",
     ),
     *(
         Setting(
@@ -157,7 +162,7 @@ TRAINING: tuple[Setting, ...] = (
             1e-5,
             1e-1,
             f"η of run {i}",
-            f"The learning rate of compared run {i}.",
+            f"The learning rate $\\eta$ of compared run {i}.",
         )
         for i in range(1, MAX_COMPARE + 1)
     ),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from rnnviz.core.data import Stationarity
 from rnnviz.core.memory import Regime, RegimeKind
+from rnnviz.text.numbers import MINUS
 from rnnviz.text.tex import number, partial
 
 # A mean per-step gain outside [1/1.1, 1.1] shrinks or grows by 10x within ~25 steps: worth a hint
@@ -85,19 +86,23 @@ def regime_sentence(regime: Regime) -> str:
 
 
 def stationarity_sentence(stationarity: Stationarity) -> str:
-    """Whether the AR(2) weather settles down, and why, for the weather page."""
-    shown = ", ".join(format_root(root) for root in stationarity.roots)
+    """Whether the AR(2) weather settles down, and why, for the weather page (Markdown)."""
+    shown = " and ".join(
+        f"${format_root(root).replace(MINUS, '-')}$" for root in stationarity.roots
+    )
     largest = stationarity.largest_root
+    polynomial = "$z^2 - \\varphi_1 z - \\varphi_2$"
     if stationarity.stationary:
         return (
-            f"Stationary: the roots of z² − φ1·z − φ2 are {shown}, all inside the unit circle, "
+            f"Stationary: the roots of {polynomial} are {shown}, both inside the unit circle, "
             f"so a disturbance shrinks by a factor of about {largest:.3f} per day and the series "
             "settles around its mean."
         )
     return (
-        f"Not stationary: the roots of z² − φ1·z − φ2 are {shown}, and the largest has size "
-        f"{largest:.3f} ≥ 1, so disturbances never die out and the series wanders off or "
-        "explodes. Stationary choices satisfy φ1 + φ2 < 1, φ2 − φ1 < 1 and |φ2| < 1."
+        f"Not stationary: the roots of {polynomial} are {shown}, and the largest has size "
+        f"$|z| = {largest:.3f} \\ge 1$, so disturbances never die out and the series wanders off "
+        "or explodes. Stationary choices satisfy $\\varphi_1 + \\varphi_2 < 1$, "
+        "$\\varphi_2 - \\varphi_1 < 1$ and $|\\varphi_2| < 1$."
     )
 
 

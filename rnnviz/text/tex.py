@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rnnviz.text.numbers import MINUS, num
+from rnnviz.text.numbers import MINUS, lr_text, num
 
 UNITS_SHOWN = 3  # for H > 1, how many entries of a vector are spelled out (as in the ledger)
 
@@ -33,6 +33,14 @@ def number(value: float, spec: str | None = None) -> str:
         mantissa, exponent = text.split("e")
         text = f"{mantissa} \\times 10^{{{int(exponent)}}}"
     return text
+
+
+def rate(lr: float) -> str:
+    """A learning rate as a power of ten, as the slider reads it (`numbers.lr_text`), in TeX:
+    0.0001 is '10^{-4}', 0.005 is '5 \\times 10^{-3}'."""
+    mantissa, exponent = lr_text(lr).split("e")
+    power = f"10^{{{int(exponent)}}}"
+    return power if mantissa == "1" else f"{mantissa} \\times {power}"
 
 
 def operand(value: float) -> str:

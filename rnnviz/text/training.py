@@ -1,5 +1,7 @@
 """The training page's sentences about a run: its settings in one line, why it diverged, and
-what the fit and the truncation experiment measured. Every number comes from the caller."""
+what the fit and the truncation experiment measured. Every number comes from the caller; the
+symbols are typeset (`text.tex`), except in `describe`'s plain form, which is also a model's
+label on other pages (a legend entry)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from collections.abc import Mapping
 from rnnviz import core
 from rnnviz.runs import TrainRequest
 from rnnviz.text.numbers import lr_text
+from rnnviz.text.tex import number, partial, rate
 
 
 def update_mode(batch_size: int | None) -> str:
@@ -18,14 +21,31 @@ def update_mode(batch_size: int | None) -> str:
     return "per-sample SGD" if batch_size == 1 else f"mini-batches of {batch_size}"
 
 
-def describe(request: TrainRequest) -> str:
-    """The run's settings in one line."""
-    clip = "no clipping" if request.clip is None else f"clip ±{request.clip:g}"
-    depth = "" if request.truncate is None else f", truncated BPTT k = {request.truncate}"
+def describe(request: TrainRequest, typeset: bool = False) -> str:
+    """The run's settings in one line: plain text ('H = 20, η = 1e-4, …', a model's label), or
+    with its symbols typeset for Markdown ('$H = 20$, $\\eta = 10^{-4}$, …')."""
+    clip, k = request.clip, request.truncate
+    if typeset:
+        symbols = (
+            f"$H = {request.hidden_size}$",
+            f"$\\eta = {rate(request.lr)}$",
+            "no clipping" if clip is None else f"clip $\\pm {number(clip, 'g')}$",
+            f"$T = {request.seq_len}$",
+            "" if k is None else f", truncated BPTT $k = {k}$",
+        )
+    else:
+        symbols = (
+            f"H = {request.hidden_size}",
+            f"η = {lr_text(request.lr)}",
+            "no clipping" if clip is None else f"clip ±{clip:g}",
+            f"T = {request.seq_len}",
+            "" if k is None else f", truncated BPTT k = {k}",
+        )
+    hidden, lr, clipping, seq_len, depth = symbols
     return (
-        f"H = {request.hidden_size}, η = {lr_text(request.lr)}, {request.epochs:,} epochs, "
-        f"{clip}, T = {request.seq_len}, {update_mode(request.batch_size)}, {request.scaling} "
-        f"inputs, weight seed {request.seed}{depth}"
+        f"{hidden}, {lr}, {request.epochs:,} epochs, {clipping}, {seq_len}, "
+        f"{update_mode(request.batch_size)}, {request.scaling} inputs, weight seed "
+        f"{request.seed}{depth}"
     )
 
 
@@ -51,38 +71,43 @@ def max_step(lr: float, clip: float | None) -> str:
     """What clipping bounds in one update (a caption beside the clipping controls)."""
     if clip is None:
         return (
-            "Without clipping one large gradient times η can throw the weights far away; "
-            "at η = 0.1 the tutorial's raw inputs make training blow up."
+            "Without clipping one large gradient times $\\eta$ can throw the weights far away; "
+            "at $\\eta = 0.1$ the tutorial's raw inputs make training blow up."
         )
     return (
-        f"Clipping at ±{clip:g} caps every gradient entry, so one update moves each parameter by "
-        f"at most η·c = {lr * clip:.3g}. With the tutorial's ±1 clipping each parameter moves at "
-        "most η per step."
+        f"Clipping at $\\pm {number(clip, 'g')}$ caps every gradient entry, so one update moves "
+        f"each parameter by at most $\\eta \\cdot c = {number(lr * clip, '.3g')}$. With the "
+        "tutorial's $\\pm 1$ clipping each parameter moves at most $\\eta$ per step."
     )
 
 
 def divergence(request: TrainRequest) -> str:
     """Why a run blew up, and how clipping and the learning rate relate (Markdown)."""
     step = (
-        f"With clipping at ±{request.clip:g}, one update moves each parameter by at most "
-        f"η·c = {request.lr * request.clip:.3g}"
+        f"With clipping at $\\pm {number(request.clip, 'g')}$, one update moves each parameter "
+        f"by at most $\\eta \\cdot c = {number(request.lr * request.clip, '.3g')}$"
         if request.clip is not None
-        else "Without clipping nothing bounds a step: a gradient entry of 1,000 at η = "
-        f"{lr_text(request.lr)} moves its parameter by {1000 * request.lr:g}"
+        else "Without clipping nothing bounds a step: a gradient entry of 1,000 at "
+        f"$\\eta = {rate(request.lr)}$ moves its parameter by "
+        f"${number(1000 * request.lr, 'g')}$"
     )
     start = (
-        "Raw temperatures near 20 make the first gradients large (y_pred starts near 0 and the "
-        "targets near 15 to 20, so dL_dy = 2·(y_pred − target) starts around −30 to −40)"
+        "Raw temperatures near 20 make the first gradients large (the prediction $y$ starts "
+        f"near 0 and the targets near 15 to 20, so ${partial('L', 'y')} = 2(y - \\text{{target}})$ "
+        "starts around $-30$ to $-40$)"
         if request.scaling == "raw"
         else "Even with standardised inputs the first gradients are of order 1 and more"
     )
-    advice = "Turn clipping on or lower η." if request.clip is None else "Lower η or c."
+    advice = (
+        "Turn clipping on or lower $\\eta$." if request.clip is None else "Lower $\\eta$ or $c$."
+    )
     return (
-        f"**What happened.** {step}. {start}, so a large η throws W_xh and W_hh far away; a_t "
-        "becomes huge, the loss grows instead of shrinking and finally overflows. Clipping caps "
-        "every gradient entry at ±c, so each parameter moves at most η·c per step: with the "
-        f"tutorial's ±1 clipping, at most η. {advice} The charts show the model as it was "
-        "before the failing step; no NaN is drawn."
+        f"**What happened.** {step}. {start}, so a large $\\eta$ throws $W_{{xh}}$ and "
+        "$W_{hh}$ far away; $a_t$ becomes huge, the loss grows instead of shrinking and finally "
+        "overflows. Clipping caps every gradient entry at $\\pm c$, so each parameter moves at "
+        "most $\\eta \\cdot c$ per step: with the tutorial's $\\pm 1$ clipping, at most "
+        f"$\\eta$. {advice} The charts show the model as it was before the failing step; no NaN "
+        "is drawn."
     )
 
 
@@ -95,7 +120,8 @@ def fresh_verdict(fresh_mse: float, noise_floor: float) -> str:
         )
     return (
         f"On fresh data the RNN's error is {fresh_mse:.3f}, {fresh_mse - noise_floor:+.3f} from "
-        f"the noise floor σ² = {noise_floor:.3g} that no predictor can beat on average"
+        f"the noise floor $\\sigma^2 = {number(noise_floor, '.3g')}$ that no predictor can beat "
+        "on average"
     )
 
 
@@ -115,21 +141,28 @@ def regime(series: Mapping[str, float]) -> str:
     )
 
 
+def depth_tex(label: str) -> str:
+    """A truncation run's label ('k = 2', 'full BPTT', as the chart's legend spells it) for a
+    sentence: '$k = 2$', 'full BPTT'."""
+    return f"${label}$" if label.startswith("k = ") else label
+
+
 def truncation_sentence(results: dict[str, float | None], reference: core.Baselines) -> str:
-    """What the truncation experiment measured, in words (numbers from the measurement)."""
+    """What the truncation experiment measured, in words (numbers from the measurement).
+    results : the fresh-data MSE of each run, keyed by its label ('k = 1', …, 'full BPTT')."""
     shown = {label: v for label, v in results.items() if v is not None and math.isfinite(v)}
     parts = ", ".join(
-        f"{label} {v:.3f} ({v - reference.noise_floor:+.3f} from the floor)"
+        f"{depth_tex(label)}: {v:.3f} ({v - reference.noise_floor:+.3f} from the floor)"
         for label, v in shown.items()
     )
     text = (
         f"Measured on {reference.n_fresh:,} fresh windows: {parts}. The best one-lag predictor "
-        f"(a + b·yesterday) scores {reference.one_lag:.3f}"
+        f"($a + b \\cdot T_{{t-1}}$, yesterday's temperature) scores {reference.one_lag:.3f}"
     )
     if shown:
-        text += f"; the lowest error here is {min(shown, key=shown.get)}'s"
+        text += f"; the lowest error here is {depth_tex(min(shown, key=shown.get))}'s"
     first = shown.get("k = 1")
     if first is not None:
         side = "above" if first > reference.one_lag else "below"
-        text += f"; k = 1 lands {side} it, by {abs(first - reference.one_lag):.3f}"
+        text += f"; $k = 1$ lands {side} it, by {abs(first - reference.one_lag):.3f}"
     return text + ". Differences under about 0.01 are within the measurement's spread."

@@ -11,6 +11,7 @@ import streamlit as st
 from rnnviz import core
 from rnnviz import settings as schema
 from rnnviz.files import bundled
+from rnnviz.text import tex
 from rnnviz.ui import state
 
 
@@ -137,12 +138,13 @@ def series_controls() -> None:
     st.button(
         "Reset to the tutorial's defaults",
         on_click=reset_series,
-        help="φ = (0.7, 0.2), σ = 0.5, 100 days from 20 and 21, seed 0, no mean level.",
+        help=r"$\varphi_1 = 0.7$, $\varphi_2 = 0.2$, $\sigma = 0.5$, $n = 100$ days from "
+        "$T_0 = 20$ and $T_1 = 21$, seed 0, no mean level.",
     )
 
 
 def series_summary() -> str:
-    """One line describing the session's series, for other pages."""
+    """One line describing the session's series, for other pages (Markdown, typeset)."""
     own, entry = uploaded(), bundled_entry()
     if entry is not None:
         return f"{entry.title} ({entry.station}), {current_series().shape[0]:,} days"
@@ -152,12 +154,13 @@ def series_summary() -> str:
         )
     v = state.values()
     tutorial = all(v[s.name] == s.default for s in schema.SERIES)
+    phi1, phi2, sigma = (tex.number(v[name], "g") for name in ("phi1", "phi2", "sigma"))
     text = (
-        f"{v['n']} days, φ = ({v['phi1']:g}, {v['phi2']:g}), σ = {v['sigma']:g}, "
+        f"{v['n']} days, $\\varphi = ({phi1}, {phi2})$, $\\sigma = {sigma}$, "
         f"start {v['t0']:g}, {v['t1']:g}, seed {v['seed']}"
     )
     if v["mu"]:
-        text += f", mean level {v['mu']:g}"
+        text += f", mean level $\\mu = {tex.number(v['mu'], 'g')}$"
     return ("The tutorial's series: " if tutorial else "Your series: ") + text
 
 

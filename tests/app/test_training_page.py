@@ -73,7 +73,7 @@ def test_defaults_are_the_tutorials_and_say_train_equals_test():
     assert at.radio(key="w:scaling").value == "raw"
     assert any("all 95 windows" in c.value and "same windows" in c.value for c in at.caption)
     assert any("tanh saturates" in c.value for c in at.caption)  # what raw inputs near 20 do
-    assert any("at most η per step" in c.value for c in at.caption)
+    assert any(r"at most $\eta$ per step" in c.value for c in at.caption)
 
 
 def test_a_run_trains_in_the_pool_equals_core_train_and_is_handed_on():
@@ -156,7 +156,7 @@ def test_a_diverging_run_stops_cleanly_and_no_nan_reaches_a_chart():
     assert job.result.diverged
     assert any("diverged" in e.value for e in at.error)
     explanation = " ".join(m.value for m in at.markdown if "What happened" in m.value)
-    assert "at most η" in explanation and "Without clipping" in explanation
+    assert r"at most $\eta$" in explanation and "Without clipping" in explanation
     for spec in spec_texts(at):
         assert "NaN" not in spec and "Infinity" not in spec
     assert not at.exception
@@ -176,7 +176,8 @@ def test_compared_runs_each_equal_training_alone():
     table = at.dataframe[0].value
     assert list(table["run"]) == ["η = 1e-4", "η = 1e-3", "η = 1e-2"]
     assert table["fresh-data MSE (°C²)"].notna().all()
-    assert any("‖∂L/∂h_t‖" in c.value for c in at.caption)  # the gradient-norm heatmap
+    # the gradient-norm heatmap
+    assert any(r"\lVert \partial L / \partial h_t \rVert" in c.value for c in at.caption)
     assert not at.exception
 
 
@@ -326,5 +327,5 @@ def test_real_weather_is_measured_on_a_held_out_tail_with_the_fast_settings():
     assert "circular block bootstrap" in text
     assert "last 291 days" in text
     assert any("four simple rules" in c.value for c in at.caption)
-    assert not any("σ²" in c.value for c in at.caption)  # no noise floor for real weather
+    assert not any(r"\sigma^2" in c.value for c in at.caption)  # no noise floor: real weather
     assert not any("fresh, long series" in m.value for m in at.markdown)

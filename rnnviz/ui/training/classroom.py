@@ -22,9 +22,9 @@ def class_experiment() -> None:
     st.subheader("The class experiment")
     st.markdown(
         "Each student in your room who presses Train appears here as one point, under their "
-        "number: their learning rate η against the loss they reached and their error on fresh "
-        "days. Ask everyone to pick their own η and seed: together the class sees which "
-        "learning rates diverge and how much the seed alone matters."
+        "number: their learning rate $\\eta$ against the loss they reached and their error on "
+        "fresh days. Ask everyone to pick their own $\\eta$ and seed: together the class sees "
+        "which learning rates diverge and how much the seed alone matters."
     )
     st.fragment(run_every=CLASS_POLL_S)(_draw)(code)
 
@@ -45,6 +45,6 @@ def _draw(code: str) -> None:
     layout.chart(
         class_experiment_figure(runs),
         f"{class_summary(runs)} Open markers are still training; a cross on the top edge is a "
-        "run that diverged (its loss has no finite value to draw). Colour is the hidden size H.",
+        "run that diverged (its loss has no finite value to draw). Colour is the hidden size $H$.",
         key="class_experiment",
     )

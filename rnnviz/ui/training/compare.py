@@ -112,10 +112,10 @@ def comparison_curves(job: jobs.Tracked, varies: str) -> None:
     curves = [(run_label(run, varies), losses[:, m] * scaler.std**2) for m, run in enumerate(runs)]
     noise = dict(runs[0].series).get("sigma")
     floor = noise**2 if noise and runs[0].observed is None else None
-    what = "learning rate η" if varies == "lr" else "truncation depth k"
+    what = "learning rate $\\eta$" if varies == "lr" else "truncation depth $k$"
     floor_text = (
-        " The dashed line is the noise floor σ²; a loss far below it means the run fits the "
-        f"noise of its {X.shape[0]} windows."
+        " The dashed line is the noise floor $\\sigma^2$; a loss far below it means the run fits "
+        f"the noise of its {X.shape[0]} windows."
         if floor is not None
         else ""
     )
@@ -138,10 +138,11 @@ def gradient_norms(result: CompareResult, varies: str) -> None:
     ]
     layout.chart(
         gradient_norm_figure(runs),
-        "How strongly the loss pulls on each hidden state h_t, ‖∂L/∂h_t‖ averaged over the "
-        "windows (colour: log10), measured every few epochs during training with full BPTT. "
+        "How strongly the loss pulls on each hidden state $h_t$: "
+        "$\\lVert \\partial L / \\partial h_t \\rVert$ averaged over the windows "
+        "(colour: $\\log_{10}$), measured every few epochs during training with full BPTT. "
         "Columns to the left are earlier days: where the colour fades, the gradient (and what "
-        "the RNN can learn about those days) vanishes. Column 0 is h_0, which is never used to "
+        "the RNN can learn about those days) vanishes. Column 0 is $h_0$, which is never used to "
         "update a weight.",
         key=f"norms_{varies}",
     )
@@ -158,7 +159,7 @@ def draw_compare(job: jobs.Tracked) -> None:
     st.dataframe(metrics_table(job, "lr"), hide_index=True, width="stretch")
     measures = (
         "Fresh-data MSE: the error on 10,000 new days from the same process (see the section "
-        "above); the noise floor σ² is the best any predictor can do."
+        "above); the noise floor $\\sigma^2$ is the best any predictor can do."
         if job.request.runs[0].observed is None
         else "A measured series has no process to draw fresh days from."
     )
@@ -188,7 +189,7 @@ def truncation_intro() -> None:
     st.markdown(
         "Truncated BPTT carries `dh_next` back only $k$ steps from the last day; earlier steps "
         f"add nothing to $dW_{{xh}}$, $dW_{{hh}}$, $db_h$. {needs}: this experiment trains the "
-        "settings above with $k$ = 1, 2, 3 and full BPTT from the same start and measures each "
+        "settings above with $k = 1, 2, 3$ and full BPTT from the same start and measures each "
         f"{on}."
     )
 

@@ -140,7 +140,8 @@ def expected_duration(request: TrainRequest, n_train: int, busy: bool) -> None:
         "Use the fast settings",
         on_click=state.set_values,
         args=(FAST,),
-        help="Mini-batches of 32, η = 0.01, 300 epochs, standardised inputs, clipping at ±1.",
+        help="Mini-batches of 32, $\\eta = 0.01$, 300 epochs, standardised inputs, clipping at "
+        "$\\pm 1$.",
     )
 
 
@@ -181,10 +182,10 @@ def settings_controls(disabled: bool) -> None:
         state.bound_widget(SETTING["scaling"], st.radio, horizontal=True, disabled=disabled)
         state.bound_widget(SETTING["holdout"], st.slider, disabled=disabled)
         st.caption(
-            "Raw inputs near 20 make W_xh·x_t about 20 times larger than W_xh itself: once W_xh "
-            "has grown to a few tenths, a_t is far from 0, tanh saturates at ±1 and its slope "
-            "1 − h_t² ≈ 0, so little gradient gets through. Standardised inputs keep a_t in "
-            "tanh's steep middle."
+            "Raw inputs near 20 make $W_{xh} x_t$ about 20 times larger than $W_{xh}$ itself: "
+            "once $W_{xh}$ has grown to a few tenths, $a_t$ is far from 0, tanh saturates at "
+            "$\\pm 1$ and its slope $1 - h_t^2 \\approx 0$, so little gradient gets through. "
+            "Standardised inputs keep $a_t$ in tanh's steep middle."
         )
 
 

@@ -97,7 +97,8 @@ def generalisation(result: RunResult) -> None:
         generalisation_figure(bars, base.noise_floor),
         f"Mean squared error in °C², all on the same {base.n_fresh:,} fresh windows except the "
         f"orange bar. {training.fresh_verdict(report.fresh_mse, base.noise_floor)}; the true "
-        f"AR(2) rule scores {base.true_ar2:.3f} on these days (sampling spread about ±0.005). "
+        f"AR(2) rule scores {base.true_ar2:.3f} on these days (sampling spread about "
+        "$\\pm 0.005$). "
         f"{training.regime(dict(request.series))}",
         key="generalisation",
     )

@@ -224,10 +224,10 @@ def status(job: Tracked, what: str) -> None:
     if job.state == JobState.QUEUED or (job.state == JobState.RUNNING and job.epoch == 0):
         st.info(
             "Starting: this training joins the server's shared computation at its next epoch. "
-            "Trainings on the same series, window length and hidden size run together as one "
-            "stacked computation, each with its own seed, learning rate and epochs, so a room "
-            "full of trainings costs little more than a few (the very first training also waits "
-            "a few seconds for the training process to start). Stop cancels it.",
+            "Trainings on the same series, window length $T$ and hidden size $H$ run together as "
+            "one stacked computation, each with its own seed, learning rate $\\eta$ and epochs, "
+            "so a room full of trainings costs little more than a few (the very first training "
+            "also waits a few seconds for the training process to start). Stop cancels it.",
             icon=":material/hourglass_top:",
         )
         return

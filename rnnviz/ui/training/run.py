@@ -114,7 +114,8 @@ def train_controls() -> TrainRequest | None:
     if job is not None and job.request != request:
         st.info(
             f"Shown below: the run trained with other settings "
-            f"({training.describe(job.request)}). Press Train for the settings above.",
+            f"({training.describe(job.request, typeset=True)}). Press Train for the settings "
+            "above.",
             icon=":material/info:",
         )
     return request
@@ -142,8 +143,8 @@ def draw_live(job: jobs.Tracked) -> None:
     floor = noise**2 if noise and request.observed is None else None
     curve = np.asarray(job.total_loss, float) / n_windows * std**2  # °C² per window
     floor_text = (
-        " The dashed line is σ², the noise no predictor can foresee: far below it, a model fits "
-        "the noise of its training windows."
+        " The dashed line is $\\sigma^2$, the noise no predictor can foresee: far below it, a "
+        "model fits the noise of its training windows."
         if floor is not None
         else ""
     )
@@ -155,7 +156,7 @@ def draw_live(job: jobs.Tracked) -> None:
             max_points=jobs.LIVE_POINTS,
         ),
         "The loss of each epoch, averaged over the windows (log scale), in the temperature's "
-        f"units squared. The tutorial prints total_loss, the sum over all {n_windows} windows "
+        f"units squared. The tutorial prints `total_loss`, the sum over all {n_windows} windows "
         f"trained on: {n_windows} times this.{floor_text}",
         key="training_loss",
     )
@@ -230,18 +231,18 @@ def hidden_state(result: RunResult) -> None:
     prediction = float(scaler.unscale(trace.y_pred)[0])
     saturated = float(np.mean(np.abs(trace.h[0, 1:]) > 0.99))
     inputs = (
-        "x_t are the raw temperatures"
+        "$x_t$ are the raw temperatures"
         if result.request.scaling == "raw"
-        else "x_t are the standardised temperatures"
+        else "$x_t$ are the standardised temperatures"
     )
     layout.chart(
         hidden_state_figure(trace.h[0], x),
         f"Window {index + 1}: days {index + 1}–{index + seq_len} in ({inputs}), prediction for "
         f"day {index + seq_len + 1}: {numbers.num(prediction)} (true {numbers.num(y[index])}). "
-        "Each column is one timestep's h_t = tanh(a_t), with a_t = W_xh·x_t + W_hh·h_(t−1) + b_h "
-        "the pre-activation; each row is one hidden unit. Deep colours near ±1 are saturated "
-        "units, where tanh is flat and passes almost no gradient: here "
-        f"{saturated:.0%} of the h_t values are beyond ±0.99.",
+        "Each column is one timestep's $h_t = \\tanh(a_t)$, with "
+        "$a_t = W_{xh} x_t + W_{hh} h_{t-1} + b_h$ the pre-activation; each row is one hidden "
+        "unit. Deep colours near $\\pm 1$ are saturated units, where tanh is flat and passes "
+        f"almost no gradient: here {saturated:.0%} of the $h_t$ values are beyond $\\pm 0.99$.",
         key="hidden_state",
     )
 
@@ -257,10 +258,11 @@ def weights(result: RunResult) -> None:
                 key=f"weights_{name}",
             )
     st.caption(
-        "Left: the tutorial's random start (weights randn·0.01, biases randn); right: after "
-        "training. One colour scale per parameter, blue negative, white 0, vermillion positive: "
-        "a change of colour is a change of value. Hover for the numbers. W_hh (H × H) is the "
-        "recurrent connection that carries h_(t−1) into a_t."
+        "Left: the tutorial's random start (weights $0.01 \\cdot \\mathcal{N}(0, 1)$, biases "
+        "$\\mathcal{N}(0, 1)$, its `randn`); right: after training. One colour scale per "
+        "parameter, blue negative, white 0, vermillion positive: a change of colour is a change "
+        "of value. Hover for the numbers. $W_{hh}$ ($H \\times H$) is the recurrent connection "
+        "that carries $h_{t-1}$ into $a_t$."
     )
 
 

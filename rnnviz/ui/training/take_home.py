@@ -35,7 +35,7 @@ def downloads(result: RunResult) -> None:
         "text/csv",
         on_click="ignore",
         width="stretch",
-        help="One row per epoch: the tutorial's total_loss and the mean loss per window.",
+        help="One row per epoch: the tutorial's `total_loss` and the mean loss per window.",
     )
     columns[2].download_button(
         "Predictions (CSV)",
