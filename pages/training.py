@@ -21,7 +21,7 @@ layout.page_header(
     "$a_t = W_{xh} x_t + W_{hh} h_{t-1} + b_h$ (the pre-activation) and $h_t = \\tanh(a_t)$, "
     "then $y = W_{hy} h_T + b_y$ predicts the next day. Training repeats forward pass, loss "
     "$L = (y - \\text{target})^2$, BPTT, clipping and the update "
-    "$\\theta \\leftarrow \\theta - \\eta \\frac{\\partial L}{\\partial \\theta}$, window "
+    "$\\theta \\leftarrow \\theta - \\eta \\, \\partial L / \\partial \\theta$, window "
     "after window, for every epoch. The defaults are the tutorial's: $H = 20$, "
     "$\\eta = 10^{-4}$, 2500 epochs, clipping at $\\pm 1$, 5-day windows ($T = 5$), one update "
     "per window, raw temperatures.",

@@ -132,3 +132,9 @@ def test_headings_say_what_the_titles_say_with_their_symbols_typeset(seq_len):
             assert typeset.count("$") % 2 == 0
             assert re.sub(r"[${}]", "", typeset) == title(step, seq_len)
     assert "$h_{12}$" in ledger_tex.forward_heading(12, 12)  # a two-digit index stays one
+
+
+def test_a_learning_rate_is_typeset_as_the_slider_reads_it():
+    assert tex.rate(1e-4) == "10^{-4}"
+    assert tex.rate(0.005) == "5 \\times 10^{-3}"
+    assert tex.rate(2e-5) == "2 \\times 10^{-5}"

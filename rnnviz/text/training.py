@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from rnnviz import core
 from rnnviz.runs import TrainRequest
 from rnnviz.text.numbers import lr_text
-from rnnviz.text.tex import number, partial, rate
+from rnnviz.text.tex import number, rate
 
 
 def update_mode(batch_size: int | None) -> str:
@@ -93,8 +93,8 @@ def divergence(request: TrainRequest) -> str:
     )
     start = (
         "Raw temperatures near 20 make the first gradients large (the prediction $y$ starts "
-        f"near 0 and the targets near 15 to 20, so ${partial('L', 'y')} = 2(y - \\text{{target}})$ "
-        "starts around $-30$ to $-40$)"
+        "near 0 and the targets near 15 to 20, so "
+        "$\\partial L / \\partial y = 2(y - \\text{target})$ starts around $-30$ to $-40$)"
         if request.scaling == "raw"
         else "Even with standardised inputs the first gradients are of order 1 and more"
     )

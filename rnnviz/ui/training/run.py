@@ -15,7 +15,7 @@ from rnnviz import settings as schema
 from rnnviz.figures.inside import hidden_state_figure, weights_figure
 from rnnviz.figures.training import loss_figure, predictions_figure, tutorial_test_figure
 from rnnviz.runs import RunResult, TrainedModel, TrainRequest, score
-from rnnviz.text import numbers, training
+from rnnviz.text import ledger_tex, numbers, training
 from rnnviz.ui import layout, series, state
 from rnnviz.ui.training import controls, jobs
 
@@ -249,7 +249,7 @@ def hidden_state(result: RunResult) -> None:
 
 def weights(result: RunResult) -> None:
     """The five parameters before and after training, one tab each."""
-    tabs = st.tabs(list(core.PARAM_NAMES))
+    tabs = st.tabs([f"${ledger_tex.TEX_NAMES[name]}$" for name in core.PARAM_NAMES])
     for tab, name in zip(tabs, core.PARAM_NAMES, strict=True):
         with tab:
             layout.chart(
