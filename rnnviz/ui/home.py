@@ -87,7 +87,8 @@ def defaults_line() -> str:
     (phi1, phi2), (t0, t1) = core.TUTORIAL_PHI, core.TUTORIAL_START
     return (
         f"**The tutorial's defaults:** $n = {core.TUTORIAL_N}$ days of weather with "
-        f"$\\phi_1 = {phi1:g}$, $\\phi_2 = {phi2:g}$, $\\sigma = {core.TUTORIAL_SIGMA:g}$ from "
+        f"$\\varphi_1 = {phi1:g}$, $\\varphi_2 = {phi2:g}$, "
+        f"$\\sigma = {core.TUTORIAL_SIGMA:g}$ from "
         f"$T_0 = {t0:g}$, $T_1 = {t1:g}$; {core.TUTORIAL_SEQ_LEN}-day windows; "
         f"$H = {core.TUTORIAL_HIDDEN_SIZE}$ hidden units; "
         f"$\\eta = {number(core.TUTORIAL_LR, '.0e')}$; {core.TUTORIAL_EPOCHS} epochs of "
