@@ -71,7 +71,7 @@ def _gated_step(cell: str, params: Params, X, y, lr: float, clip: float | None, 
     arrays = as_arrays(params)
     with np.errstate(over="ignore", invalid="ignore"):
         result = bptt(arrays, forward_pass(arrays, X), y, k)
-    return apply_step(params, arrays, result.loss, result.grads, lr, clip)
+        return apply_step(params, arrays, result.loss, result.grads, lr, clip)
 
 
 def train_cell(

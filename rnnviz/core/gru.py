@@ -138,7 +138,7 @@ def bptt(params: Params, trace: GRUTrace, y: np.ndarray, k: int) -> GRUResult:
     seq_len = trace.x.shape[1]
     loss, dL_dy, grads, dh, dx = bptt_start(params, trace, y)  # dh (B, T+1, H), dx (B, T)
     da = np.zeros(trace.r.shape[:-1] + (3 * trace.r.shape[-1],))  # (B, T, 3H)
-    da_h = np.zeros_like(da)  # (B, T, 3H)
+    da_h = np.zeros(da.shape)  # (B, T, 3H)
     for t in range(seq_len, seq_len - k, -1):
         x_t = trace.x[:, t - 1]  # (B,)
         r_t, z_t, n_t, hn = (v[..., t - 1, :] for v in (trace.r, trace.z, trace.n, trace.hn))

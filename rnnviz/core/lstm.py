@@ -82,7 +82,7 @@ def forward_pass(params: Params, X: np.ndarray) -> LSTMTrace:
     training loops that check once (`core.train_cell`)."""
     seq_len = X.shape[1]
     gates, h = forward_arrays(params, X, "ifgo")  # (B, T, H) each, (B, T+1, H)
-    c = np.zeros_like(h)  # (B, T+1, H), c_0 = 0
+    c = np.zeros(h.shape)  # (B, T+1, H), c_0 = 0
     for t in range(1, seq_len + 1):
         a_t = input_part(params, X[:, t - 1]) + hidden_part(params, h[..., t - 1, :])  # (B, 4H)
         a_i, a_f, a_g, a_o = gate_blocks(a_t, 4)  # (B, H) each
@@ -143,7 +143,7 @@ def bptt(params: Params, trace: LSTMTrace, y: np.ndarray, k: int) -> LSTMResult:
     nothing: for training loops that check once (`core.train_cell`)."""
     seq_len = trace.x.shape[1]
     loss, dL_dy, grads, dh, dx = bptt_start(params, trace, y)  # dh (B, T+1, H), dx (B, T)
-    dc = np.zeros_like(dh)  # (B, T+1, H)
+    dc = np.zeros(dh.shape)  # (B, T+1, H)
     da = np.zeros(trace.i.shape[:-1] + (4 * trace.i.shape[-1],))  # (B, T, 4H)
     for t in range(seq_len, seq_len - k, -1):
         x_t = trace.x[:, t - 1]  # (B,)
