@@ -15,9 +15,8 @@ from collections.abc import Callable
 import numpy as np
 
 from . import gru, lstm
-from .bptt import clip_grads
 from .cells import check_cell, check_cell_params, copy_cell_params
-from .gated import GATED_PARAM_NAMES, as_arrays
+from .gated import as_arrays
 from .recall import RecallTask
 from .rnn import Params
 from .train import (
@@ -27,6 +26,7 @@ from .train import (
     History,
     TrainingDiverged,
     TrainProgress,
+    apply_step,
     divergence_message,
     sgd_step,
     train,
@@ -71,12 +71,7 @@ def _gated_step(cell: str, params: Params, X, y, lr: float, clip: float | None, 
     arrays = as_arrays(params)
     with np.errstate(over="ignore", invalid="ignore"):
         result = bptt(arrays, forward_pass(arrays, X), y, k)
-        grads = clip_grads(result.grads, clip)
-        updated = {name: arrays[name] - lr * grads[name] for name in GATED_PARAM_NAMES}
-    if not math.isfinite(result.loss) or not all(np.all(np.isfinite(v)) for v in updated.values()):
-        raise TrainingDiverged(divergence_message(lr, clip, "on this step"))
-    params.update(updated)
-    return result.loss
+        return apply_step(params, arrays, result.loss, result.grads, lr, clip)
 
 
 def train_cell(

@@ -22,18 +22,47 @@ axes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 import numpy as np
 
 from .seeding import as_generator
-from .validation import check_int
+from .validation import as_batch, check_int, check_truncate
 
 GATED_PARAM_NAMES = ("W_ih", "W_hh", "b_ih", "b_hh", "W_hy", "b_y")
 GATE_NAMES = {"lstm": ("i", "f", "g", "o"), "gru": ("r", "z", "n")}
 CELL_TITLES = {"lstm": "The LSTM", "gru": "The GRU"}
 
 Params = dict[str, np.ndarray]
+
+
+@dataclass(frozen=True)
+class GatedResult:
+    """BPTT through the LSTM or the GRU: the gradient of the batch-mean loss, and dL/d(everything)
+    at every step (`LSTMResult` adds dc, `GRUResult` adds da_h).
+
+    loss : float                 mean over the batch of (y_pred − y)²  ((K,) for K models)
+    grads : dict                 dW_ih (G·H, 1), dW_hh (G·H, H), db_ih (G·H,), db_hh (G·H,),
+                                 dW_hy (1, H), db_y (1,), keyed by the parameter names
+    dL_dy : (B,) ndarray         2·(y_pred − y) / B
+    dh : (B, T+1, H) ndarray     dh[:, t] = dL/dh_t; dh[:, 0] is what would flow into h_0
+    da : (B, T, G·H) ndarray     dL/d(W_ih·x_t + b_ih), in gate blocks (for the LSTM, where both
+                                 parts sum into one a_t, that is dL/da_t)
+    dx : (B, T) ndarray          dx[:, t-1] = dL/dx_t, how much the loss depends on each input
+    truncate : int               k: how many steps back the gradient was carried (T = full BPTT)
+
+    Under truncation, steps t <= T−k get no gradient; row T−k of dh holds what arrives there
+    from step T−k+1 (where the gradient stops), lower rows are 0.
+    """
+
+    loss: float
+    grads: dict[str, np.ndarray]
+    dL_dy: np.ndarray
+    dh: np.ndarray
+    da: np.ndarray
+    dx: np.ndarray
+    truncate: int
 
 
 def sigmoid(a: np.ndarray) -> np.ndarray:
@@ -44,6 +73,19 @@ def sigmoid(a: np.ndarray) -> np.ndarray:
     """
     with np.errstate(over="ignore"):
         return 1.0 / (1.0 + np.exp(-a))
+
+
+def param_shapes(cell: str, hidden: int) -> dict[str, tuple[int, ...]]:
+    """One model's parameter shapes at hidden size H, in the order of `GATED_PARAM_NAMES`."""
+    rows = len(GATE_NAMES[cell]) * hidden  # G·H: one block of H rows per gate
+    return {
+        "W_ih": (rows, 1),
+        "W_hh": (rows, hidden),
+        "b_ih": (rows,),
+        "b_hh": (rows,),
+        "W_hy": (1, hidden),
+        "b_y": (1,),
+    }
 
 
 def check_gated_params(cell: str, params: Mapping) -> tuple[int, tuple[int, ...]]:
@@ -66,16 +108,7 @@ def check_gated_params(cell: str, params: Mapping) -> tuple[int, tuple[int, ...]
         )
     hidden = w_hh.shape[-1]
     lead = w_hh.shape[:-2]
-    rows = n_gates * hidden
-    expected = {
-        "W_ih": (rows, 1),
-        "W_hh": (rows, hidden),
-        "b_ih": (rows,),
-        "b_hh": (rows,),
-        "W_hy": (1, hidden),
-        "b_y": (1,),
-    }
-    for name, shape in expected.items():
+    for name, shape in param_shapes(cell, hidden).items():
         arr = np.asarray(params[name])
         if arr.shape != lead + shape:
             raise ValueError(
@@ -100,17 +133,11 @@ def init_gated(cell: str, hidden_size: int, seed: int | np.random.Generator) -> 
     """
     hidden = check_int(hidden_size, "The hidden size H", 1)
     rng = as_generator(seed)
-    rows = len(GATE_NAMES[cell]) * hidden
-    shapes = {
-        "W_ih": (rows, 1),
-        "W_hh": (rows, hidden),
-        "b_ih": (rows,),
-        "b_hh": (rows,),
-        "W_hy": (1, hidden),
-        "b_y": (1,),
-    }
     bound = 1.0 / np.sqrt(hidden)
-    return {name: rng.uniform(-bound, bound, shape) for name, shape in shapes.items()}
+    return {
+        name: rng.uniform(-bound, bound, shape)
+        for name, shape in param_shapes(cell, hidden).items()
+    }
 
 
 def gate_blocks(a: np.ndarray, n_gates: int) -> list[np.ndarray]:
@@ -152,17 +179,65 @@ def head_backward(params: Params, h_T: np.ndarray, err: np.ndarray):
     return (float(loss) if loss.ndim == 0 else loss), dL_dy, dW_hy, db_y, dh_T
 
 
-def weight_grads(da_in: np.ndarray, da_hid: np.ndarray, x_t: np.ndarray, h_prev: np.ndarray):
-    """One step's share of dW_ih, dW_hh, db_ih, db_hh, summed over the batch.
+def add_weight_grads(
+    grads: Params, da_in: np.ndarray, da_hid: np.ndarray, x_t: np.ndarray, h_prev: np.ndarray
+) -> None:
+    """Add one step's share of dW_ih, dW_hh, db_ih, db_hh, summed over the batch, to `grads`.
 
     da_in (..., B, G·H) is dL/d(W_ih·x_t + b_ih), da_hid (..., B, G·H) is dL/d(W_hh·h_(t−1) +
     b_hh) (the same for the LSTM; for the GRU they differ in the n block by the factor r_t)::
 
         dW_ih += da_in·x_t,   db_ih += da_in,   dW_hh += da_hid·h_(t−1)ᵀ,   db_hh += da_hid
     """
-    return {
-        "W_ih": da_in.mT @ x_t[:, None],  # (..., G·H, 1)
-        "W_hh": da_hid.mT @ h_prev,  # (..., G·H, H)
-        "b_ih": da_in.sum(axis=-2),  # (..., G·H)
-        "b_hh": da_hid.sum(axis=-2),  # (..., G·H)
-    }
+    grads["W_ih"] += da_in.mT @ x_t[:, None]  # (..., G·H, 1)
+    grads["W_hh"] += da_hid.mT @ h_prev  # (..., G·H, H)
+    grads["b_ih"] += da_in.sum(axis=-2)  # (..., G·H)
+    grads["b_hh"] += da_hid.sum(axis=-2)  # (..., G·H)
+
+
+def checked_forward(cell: str, params: Mapping, X, forward_pass: Callable):
+    """The LSTM's or the GRU's `forward`: check the parameters and the windows X (B, T) (one
+    window (T,) is a batch of one), then run the cell's `forward_pass` on float64 arrays."""
+    check_gated_params(cell, params)
+    X, _ = as_batch(X)
+    return forward_pass(as_arrays(params), X)
+
+
+def checked_backward(cell: str, params: Mapping, trace, y, truncate: int | None, bptt: Callable):
+    """The LSTM's or the GRU's `backward`: check the parameters, that `trace` is theirs, the
+    targets y (B,) and the depth, then run the cell's `bptt` on float64 arrays."""
+    hidden, lead = check_gated_params(cell, params)
+    _, y = as_batch(trace.x, y)
+    batch, seq_len = trace.x.shape
+    if trace.h.shape != lead + (batch, seq_len + 1, hidden):
+        raise ValueError("The trace does not belong to these parameters: its shape differs.")
+    return bptt(as_arrays(params), trace, y, check_truncate(truncate, seq_len))
+
+
+def forward_arrays(params: Params, X: np.ndarray, names) -> tuple[Params, np.ndarray]:
+    """What a forward pass over windows X (B, T) fills: one (..., B, T, H) array per gate named,
+    and h (..., B, T+1, H) holding h_0 = 0."""
+    hidden = params["W_hh"].shape[-1]
+    lead = params["W_hh"].shape[:-2]
+    batch, seq_len = X.shape
+    gates = {name: np.empty(lead + (batch, seq_len, hidden)) for name in names}  # (B, T, H)
+    h = np.zeros(lead + (batch, seq_len + 1, hidden))  # (B, T+1, H)
+    return gates, h
+
+
+def bptt_start(params: Params, trace, y: np.ndarray):
+    """Step A (`head_backward`) and the arrays Step B fills, for the LSTM's and the GRU's BPTT.
+
+    Returns loss, dL_dy (..., B), grads (dW_hy and db_y from Step A, zeros for W_ih, W_hh, b_ih,
+    b_hh to add to; in the order of `GATED_PARAM_NAMES`), dh (..., B, T+1, H) holding dL/dh_T in
+    row T and zeros below, and dx (..., B, T) zeros.
+    """
+    batch, seq_len = trace.x.shape
+    h_T = trace.h[..., seq_len, :]  # (B, H)
+    loss, dL_dy, dW_hy, db_y, dh_T = head_backward(params, h_T, trace.y_pred - y)
+    grads = {name: np.zeros_like(params[name]) for name in GATED_PARAM_NAMES[:4]}
+    grads["W_hy"], grads["b_y"] = dW_hy, db_y
+    dh = np.zeros(trace.h.shape)  # (B, T+1, H)
+    dh[..., seq_len, :] = dh_T
+    dx = np.zeros(trace.h.shape[:-3] + (batch, seq_len))  # (B, T)
+    return loss, dL_dy, grads, dh, dx

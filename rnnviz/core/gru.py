@@ -23,46 +23,35 @@ from dataclasses import dataclass
 import numpy as np
 
 from .gated import (
+    GatedResult,
     Params,
-    as_arrays,
-    check_gated_params,
+    add_weight_grads,
+    bptt_start,
+    checked_backward,
+    checked_forward,
+    forward_arrays,
     gate_blocks,
     head,
-    head_backward,
     hidden_part,
     input_part,
     sigmoid,
-    weight_grads,
 )
-from .validation import as_batch, check_truncate
+from .rnn import Unrolled
 
 
 @dataclass(frozen=True)
-class GRUTrace:
-    """A GRU's forward pass over a batch of windows, every gate at every step.
+class GRUTrace(Unrolled):
+    """A GRU's forward pass over a batch of windows, every gate at every step: x (B, T),
+    h (B, T+1, H) and y_pred (B,) as in `core.rnn.Unrolled`, and
 
-    x : (B, T) ndarray          the inputs, x[:, t-1] is x_t
     r, z, n : (B, T, H)         the gates and the candidate, r[:, t-1] is r_t, ...
     hn : (B, T, H) ndarray      hn[:, t-1] = W_hn·h_(t−1) + b_hn, the part of n_t that r_t scales
-    h : (B, T+1, H) ndarray     h[:, 0] is h_0 = 0, h[:, t] is h_t
-    y_pred : (B,) ndarray       y = W_hy·h_T + b_y
     """
 
-    x: np.ndarray
     r: np.ndarray
     z: np.ndarray
     n: np.ndarray
     hn: np.ndarray
-    h: np.ndarray
-    y_pred: np.ndarray
-
-    @property
-    def seq_len(self) -> int:
-        return self.x.shape[1]
-
-    @property
-    def hidden_size(self) -> int:
-        return self.h.shape[-1]
 
 
 def forward(params: Params, X) -> GRUTrace:
@@ -82,19 +71,14 @@ def forward(params: Params, X) -> GRUTrace:
     The input part ``W_ih·x_t + b_ih`` and the hidden part ``W_hh·h_(t−1) + b_hh`` (3H each) are
     split into their r, z, n blocks; then the module's equations.
     """
-    check_gated_params("gru", params)
-    X, _ = as_batch(X)
-    return forward_pass(as_arrays(params), X)
+    return checked_forward("gru", params, X, forward_pass)
 
 
 def forward_pass(params: Params, X: np.ndarray) -> GRUTrace:
     """`forward` on checked float64 parameters and windows X (B, T), checking nothing: for
     training loops that check once (`core.train_cell`)."""
-    hidden = params["W_hh"].shape[-1]
-    lead = params["W_hh"].shape[:-2]
-    batch, seq_len = X.shape
-    gates = {name: np.empty(lead + (batch, seq_len, hidden)) for name in ("r", "z", "n", "hn")}
-    h = np.zeros(lead + (batch, seq_len + 1, hidden))  # (B, T+1, H)
+    seq_len = X.shape[1]
+    gates, h = forward_arrays(params, X, ("r", "z", "n", "hn"))  # (B, T, H) each, (B, T+1, H)
     for t in range(1, seq_len + 1):
         h_prev = h[..., t - 1, :]  # (B, H)
         xr, xz, xn = gate_blocks(input_part(params, X[:, t - 1]), 3)  # (B, H) each
@@ -110,32 +94,15 @@ def forward_pass(params: Params, X: np.ndarray) -> GRUTrace:
 
 
 @dataclass(frozen=True)
-class GRUResult:
-    """The gradient of the batch-mean loss, and dL/d(everything) at every step.
+class GRUResult(GatedResult):
+    """BPTT through the GRU: the fields of `core.gated.GatedResult` (G = 3, the blocks of da are
+    r, z, n), and
 
-    loss : float                 mean over the batch of (y_pred − y)²  ((K,) for K models)
-    grads : dict                 dW_ih (3H, 1), dW_hh (3H, H), db_ih (3H,), db_hh (3H,),
-                                 dW_hy (1, H), db_y (1,), keyed by the parameter names
-    dL_dy : (B,) ndarray         2·(y_pred − y) / B
-    dh : (B, T+1, H) ndarray     dh[:, t] = dL/dh_t; dh[:, 0] is what would flow into h_0
-    da : (B, T, 3H) ndarray      dL/d(W_ih·x_t + b_ih), blocks r, z, n
     da_h : (B, T, 3H) ndarray    dL/d(W_hh·h_(t−1) + b_hh): equal to `da` in the r and z blocks,
                                  r_t ⊙ da in the n block
-    dx : (B, T) ndarray          dx[:, t-1] = dL/dx_t, how much the loss depends on each input
-    truncate : int               k: how many steps back the gradient was carried (T = full BPTT)
-
-    Under truncation, steps t <= T−k get no gradient; row T−k of dh holds what arrives there
-    from step T−k+1 (where the gradient stops), lower rows are 0.
     """
 
-    loss: float
-    grads: dict[str, np.ndarray]
-    dL_dy: np.ndarray
-    dh: np.ndarray
-    da: np.ndarray
     da_h: np.ndarray
-    dx: np.ndarray
-    truncate: int
 
 
 def backward(params: Params, trace: GRUTrace, y, truncate: int | None = None) -> GRUResult:
@@ -162,29 +129,16 @@ def backward(params: Params, trace: GRUTrace, y, truncate: int | None = None) ->
         hr|hz|hn = W_hh·h_(t−1) + b_hh   da_h = [da_r, da_z, dhn]:  dW_hh += da_h·h_(t−1)ᵀ, ...
                                  dh_next = z_t ⊙ dh_next + W_hhᵀ·da_h,  dx_t = W_ihᵀ·da
     """
-    hidden, lead = check_gated_params("gru", params)
-    _, y = as_batch(trace.x, y)
-    batch, seq_len = trace.x.shape
-    if trace.h.shape != lead + (batch, seq_len + 1, hidden):
-        raise ValueError("The trace does not belong to these parameters: its shape differs.")
-    return bptt(as_arrays(params), trace, y, check_truncate(truncate, seq_len))
+    return checked_backward("gru", params, trace, y, truncate, bptt)
 
 
 def bptt(params: Params, trace: GRUTrace, y: np.ndarray, k: int) -> GRUResult:
     """`backward` on checked float64 parameters, targets y (B,) and depth k in 1..T, checking
     nothing: for training loops that check once (`core.train_cell`)."""
-    hidden = params["W_hh"].shape[-1]
-    lead = params["W_hh"].shape[:-2]
-    batch, seq_len = trace.x.shape
-    h_T = trace.h[..., seq_len, :]  # (B, H)
-    loss, dL_dy, dW_hy, db_y, dh_T = head_backward(params, h_T, trace.y_pred - y)
-    grads = {name: np.zeros_like(params[name]) for name in ("W_ih", "W_hh", "b_ih", "b_hh")}
-    dh = np.zeros(lead + (batch, seq_len + 1, hidden))  # (B, T+1, H)
-    da = np.zeros(lead + (batch, seq_len, 3 * hidden))  # (B, T, 3H)
-    da_h = np.zeros(lead + (batch, seq_len, 3 * hidden))  # (B, T, 3H)
-    dx = np.zeros(lead + (batch, seq_len))  # (B, T)
-
-    dh[..., seq_len, :] = dh_T
+    seq_len = trace.x.shape[1]
+    loss, dL_dy, grads, dh, dx = bptt_start(params, trace, y)  # dh (B, T+1, H), dx (B, T)
+    da = np.zeros(trace.r.shape[:-1] + (3 * trace.r.shape[-1],))  # (B, T, 3H)
+    da_h = np.zeros(da.shape)  # (B, T, 3H)
     for t in range(seq_len, seq_len - k, -1):
         x_t = trace.x[:, t - 1]  # (B,)
         r_t, z_t, n_t, hn = (v[..., t - 1, :] for v in (trace.r, trace.z, trace.n, trace.hn))
@@ -204,16 +158,14 @@ def bptt(params: Params, trace: GRUTrace, y: np.ndarray, k: int) -> GRUResult:
         da_t = np.concatenate([da_r, da_z, da_n], axis=-1)  # (B, 3H)
         da_h_t = np.concatenate([da_r, da_z, da_n * r_t], axis=-1)  # (B, 3H)
         da[..., t - 1, :], da_h[..., t - 1, :] = da_t, da_h_t
-        for name, part in weight_grads(da_t, da_h_t, x_t, h_prev).items():
-            grads[name] += part
+        add_weight_grads(grads, da_t, da_h_t, x_t, h_prev)
         # h_(t−1) reaches h_t directly (z_t ⊙ h_(t−1)) and through all three gates
         dh[..., t - 1, :] = dh_next * z_t + da_h_t @ params["W_hh"]  # (B, H)
         dx[..., t - 1] = (da_t @ params["W_ih"])[..., 0]  # W_ihᵀ·da per row, (B,)
 
-    grads["W_hy"], grads["b_y"] = dW_hy, db_y
     return GRUResult(
         loss=loss,
-        grads={name: grads[name] for name in ("W_ih", "W_hh", "b_ih", "b_hh", "W_hy", "b_y")},
+        grads=grads,
         dL_dy=dL_dy,
         dh=dh,
         da=da,

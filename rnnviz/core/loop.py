@@ -1,6 +1,6 @@
 """The epoch loop of `core.train` (K = 1) and `core.train_stacked` (K models): one `StackedSGD`
 epoch after another, with the bookkeeping around it (loss histories, divergence, the callback,
-gradient-norm records). Settings arrive checked, from those two functions.
+gradient-norm records). `train_checked` checks the settings once for both.
 """
 
 from __future__ import annotations
@@ -22,6 +22,62 @@ from .history import (
 )
 from .rnn import Params, copy_params
 from .sgd import StackedSGD
+from .validation import (
+    as_batch,
+    check_batch_size,
+    check_clip,
+    check_int,
+    check_lr,
+    check_params,
+    check_truncate,
+)
+
+
+def train_checked(
+    params_list: list[Params],
+    X,
+    y,
+    epochs,
+    lrs: list,
+    clips: list,
+    truncates: list,
+    batch_size,
+    callback: Callable[[StackedProgress], bool | None] | None,
+    callback_every,
+    grad_norms_every,
+) -> StackedResult:
+    """`train_together` after checking every setting as `core.train` and `core.train_stacked`
+    take them (one lr, clip, truncate per model): the first bad one raises its sentence."""
+    hiddens = {check_params(p) for p in params_list}
+    if len(hiddens) != 1:
+        raise ValueError(
+            "Models trained together must have the same hidden size H; got "
+            f"{', '.join(map(str, sorted(hiddens)))}."
+        )
+    X, y = as_batch(X, y)
+    epochs = check_int(epochs, "The number of epochs", 1)
+    seq_len = X.shape[1]
+    lrs = [check_lr(v) for v in lrs]
+    clips = [check_clip(v) for v in clips]
+    ks = [check_truncate(v, seq_len) for v in truncates]
+    batch_size = check_batch_size(batch_size, X.shape[0])
+    every = check_int(callback_every, "The callback interval", 1) if callback_every else None
+    record_every = (
+        check_int(grad_norms_every, "The gradient-norm interval", 1) if grad_norms_every else None
+    )
+    return train_together(
+        params_list,
+        X,
+        y,
+        epochs,
+        lrs,
+        clips,
+        ks,
+        batch_size,
+        callback,
+        every or max(1, epochs // 100),
+        record_every,
+    )
 
 
 def train_together(

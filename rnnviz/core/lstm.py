@@ -25,47 +25,36 @@ from dataclasses import dataclass
 import numpy as np
 
 from .gated import (
+    GatedResult,
     Params,
-    as_arrays,
-    check_gated_params,
+    add_weight_grads,
+    bptt_start,
+    checked_backward,
+    checked_forward,
+    forward_arrays,
     gate_blocks,
     head,
-    head_backward,
     hidden_part,
     input_part,
     sigmoid,
-    weight_grads,
 )
-from .validation import as_batch, check_truncate
+from .rnn import Unrolled
 
 
 @dataclass(frozen=True)
-class LSTMTrace:
-    """An LSTM's forward pass over a batch of windows, every gate at every step.
+class LSTMTrace(Unrolled):
+    """An LSTM's forward pass over a batch of windows, every gate at every step: x (B, T),
+    h (B, T+1, H) and y_pred (B,) as in `core.rnn.Unrolled` (here h_t = o_t ⊙ tanh(c_t)), and
 
-    x : (B, T) ndarray          the inputs, x[:, t-1] is x_t
     i, f, g, o : (B, T, H)      the gates, i[:, t-1] is i_t, ...
     c : (B, T+1, H) ndarray     c[:, 0] is c_0 = 0, c[:, t] is c_t, the cell (the memory)
-    h : (B, T+1, H) ndarray     h[:, 0] is h_0 = 0, h[:, t] is h_t = o_t ⊙ tanh(c_t)
-    y_pred : (B,) ndarray       y = W_hy·h_T + b_y
     """
 
-    x: np.ndarray
     i: np.ndarray
     f: np.ndarray
     g: np.ndarray
     o: np.ndarray
     c: np.ndarray
-    h: np.ndarray
-    y_pred: np.ndarray
-
-    @property
-    def seq_len(self) -> int:
-        return self.x.shape[1]
-
-    @property
-    def hidden_size(self) -> int:
-        return self.h.shape[-1]
 
 
 def forward(params: Params, X) -> LSTMTrace:
@@ -85,20 +74,15 @@ def forward(params: Params, X) -> LSTMTrace:
     ``a_t = W_ih·x_t + b_ih + W_hh·h_(t−1) + b_hh`` (4H,), split into the blocks of i, f, g, o;
     then the module's equations.
     """
-    check_gated_params("lstm", params)
-    X, _ = as_batch(X)
-    return forward_pass(as_arrays(params), X)
+    return checked_forward("lstm", params, X, forward_pass)
 
 
 def forward_pass(params: Params, X: np.ndarray) -> LSTMTrace:
     """`forward` on checked float64 parameters and windows X (B, T), checking nothing: for
     training loops that check once (`core.train_cell`)."""
-    hidden = params["W_hh"].shape[-1]
-    lead = params["W_hh"].shape[:-2]
-    batch, seq_len = X.shape
-    gates = {name: np.empty(lead + (batch, seq_len, hidden)) for name in "ifgo"}  # (B, T, H)
-    c = np.zeros(lead + (batch, seq_len + 1, hidden))  # (B, T+1, H)
-    h = np.zeros(lead + (batch, seq_len + 1, hidden))  # (B, T+1, H)
+    seq_len = X.shape[1]
+    gates, h = forward_arrays(params, X, "ifgo")  # (B, T, H) each, (B, T+1, H)
+    c = np.zeros(h.shape)  # (B, T+1, H), c_0 = 0
     for t in range(1, seq_len + 1):
         a_t = input_part(params, X[:, t - 1]) + hidden_part(params, h[..., t - 1, :])  # (B, 4H)
         a_i, a_f, a_g, a_o = gate_blocks(a_t, 4)  # (B, H) each
@@ -112,33 +96,17 @@ def forward_pass(params: Params, X: np.ndarray) -> LSTMTrace:
 
 
 @dataclass(frozen=True)
-class LSTMResult:
-    """The gradient of the batch-mean loss, and dL/d(everything) at every step.
+class LSTMResult(GatedResult):
+    """BPTT through the LSTM: the fields of `core.gated.GatedResult` (G = 4, the blocks of da are
+    i, f, g, o: dL/da_t at the gates' pre-activations), and
 
-    loss : float                 mean over the batch of (y_pred − y)²  ((K,) for K models)
-    grads : dict                 dW_ih (4H, 1), dW_hh (4H, H), db_ih (4H,), db_hh (4H,),
-                                 dW_hy (1, H), db_y (1,), keyed by the parameter names
-    dL_dy : (B,) ndarray         2·(y_pred − y) / B
-    dh : (B, T+1, H) ndarray     dh[:, t] = dL/dh_t; dh[:, 0] is what would flow into h_0
     dc : (B, T+1, H) ndarray     dc[:, t] = dL/dc_t along both of c_t's paths, through
                                  h_t = o_t ⊙ tanh(c_t) and through c_(t+1); dc[:, 0] is what
-                                 would flow into c_0
-    da : (B, T, 4H) ndarray      dL/da_t at the gates' pre-activations, blocks i, f, g, o
-    dx : (B, T) ndarray          dx[:, t-1] = dL/dx_t, how much the loss depends on each input
-    truncate : int               k: how many steps back the gradient was carried (T = full BPTT)
-
-    Under truncation, steps t <= T−k get no gradient; rows T−k of dh and dc hold what arrives
-    there from step T−k+1 (where the gradient stops), lower rows are 0.
+                                 would flow into c_0; under truncation, row T−k holds what
+                                 arrives there from step T−k+1, lower rows are 0
     """
 
-    loss: float
-    grads: dict[str, np.ndarray]
-    dL_dy: np.ndarray
-    dh: np.ndarray
     dc: np.ndarray
-    da: np.ndarray
-    dx: np.ndarray
-    truncate: int
 
 
 def backward(params: Params, trace: LSTMTrace, y, truncate: int | None = None) -> LSTMResult:
@@ -167,29 +135,16 @@ def backward(params: Params, trace: LSTMTrace, y, truncate: int | None = None) -
                                       dW_ih += da·x_t, dW_hh += da·h_(t−1)ᵀ, db_ih, db_hh += da
                                       dh_next = W_hhᵀ·da,  dx_t = W_ihᵀ·da
     """
-    hidden, lead = check_gated_params("lstm", params)
-    _, y = as_batch(trace.x, y)
-    batch, seq_len = trace.x.shape
-    if trace.h.shape != lead + (batch, seq_len + 1, hidden):
-        raise ValueError("The trace does not belong to these parameters: its shape differs.")
-    return bptt(as_arrays(params), trace, y, check_truncate(truncate, seq_len))
+    return checked_backward("lstm", params, trace, y, truncate, bptt)
 
 
 def bptt(params: Params, trace: LSTMTrace, y: np.ndarray, k: int) -> LSTMResult:
     """`backward` on checked float64 parameters, targets y (B,) and depth k in 1..T, checking
     nothing: for training loops that check once (`core.train_cell`)."""
-    hidden = params["W_hh"].shape[-1]
-    lead = params["W_hh"].shape[:-2]
-    batch, seq_len = trace.x.shape
-    h_T = trace.h[..., seq_len, :]  # (B, H)
-    loss, dL_dy, dW_hy, db_y, dh_T = head_backward(params, h_T, trace.y_pred - y)
-    grads = {name: np.zeros_like(params[name]) for name in ("W_ih", "W_hh", "b_ih", "b_hh")}
-    dh = np.zeros(lead + (batch, seq_len + 1, hidden))  # (B, T+1, H)
-    dc = np.zeros(lead + (batch, seq_len + 1, hidden))  # (B, T+1, H)
-    da = np.zeros(lead + (batch, seq_len, 4 * hidden))  # (B, T, 4H)
-    dx = np.zeros(lead + (batch, seq_len))  # (B, T)
-
-    dh[..., seq_len, :] = dh_T
+    seq_len = trace.x.shape[1]
+    loss, dL_dy, grads, dh, dx = bptt_start(params, trace, y)  # dh (B, T+1, H), dx (B, T)
+    dc = np.zeros(dh.shape)  # (B, T+1, H)
+    da = np.zeros(trace.i.shape[:-1] + (4 * trace.i.shape[-1],))  # (B, T, 4H)
     for t in range(seq_len, seq_len - k, -1):
         x_t = trace.x[:, t - 1]  # (B,)
         i_t, f_t, g_t, o_t = (gate[..., t - 1, :] for gate in (trace.i, trace.f, trace.g, trace.o))
@@ -212,15 +167,13 @@ def bptt(params: Params, trace: LSTMTrace, y: np.ndarray, k: int) -> LSTMResult:
         da_t = np.concatenate([da_i, da_f, da_g, da_o], axis=-1)  # (B, 4H)
         da[..., t - 1, :] = da_t
         # a_t = W_ih·x_t + b_ih + W_hh·h_(t−1) + b_hh
-        for name, part in weight_grads(da_t, da_t, x_t, h_prev).items():
-            grads[name] += part
+        add_weight_grads(grads, da_t, da_t, x_t, h_prev)
         dh[..., t - 1, :] = da_t @ params["W_hh"]  # W_hhᵀ·da per row, (B, H)
         dx[..., t - 1] = (da_t @ params["W_ih"])[..., 0]  # W_ihᵀ·da per row, (B,)
 
-    grads["W_hy"], grads["b_y"] = dW_hy, db_y
     return LSTMResult(
         loss=loss,
-        grads={name: grads[name] for name in ("W_ih", "W_hh", "b_ih", "b_hh", "W_hy", "b_y")},
+        grads=grads,
         dL_dy=dL_dy,
         dh=dh,
         dc=dc,

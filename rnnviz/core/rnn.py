@@ -95,17 +95,15 @@ def _step(params: Params, x_t: np.ndarray, h_prev: np.ndarray) -> tuple[np.ndarr
 
 
 @dataclass(frozen=True)
-class Trace:
-    """A forward pass over a batch of windows, everything BPTT needs.
+class Unrolled:
+    """What every cell's forward pass keeps (the RNN's `Trace`, `LSTMTrace`, `GRUTrace`).
 
     x : (B, T) ndarray          the inputs, x[:, t-1] is x_t
-    a : (B, T, H) ndarray       a[:, t-1] is a_t, the pre-activation
     h : (B, T+1, H) ndarray     h[:, 0] is h_0 = 0, h[:, t] is h_t
     y_pred : (B,) ndarray       y = W_hy·h_T + b_y
     """
 
     x: np.ndarray
-    a: np.ndarray
     h: np.ndarray
     y_pred: np.ndarray
 
@@ -115,7 +113,18 @@ class Trace:
 
     @property
     def hidden_size(self) -> int:
-        return self.h.shape[2]
+        return self.h.shape[-1]
+
+
+@dataclass(frozen=True)
+class Trace(Unrolled):
+    """A forward pass over a batch of windows, everything BPTT needs: x (B, T), h (B, T+1, H)
+    and y_pred (B,) as in `Unrolled`, and
+
+    a : (B, T, H) ndarray       a[:, t-1] is a_t, the pre-activation
+    """
+
+    a: np.ndarray
 
 
 def forward(params: Params, X) -> Trace:

@@ -18,18 +18,9 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from .history import StackedProgress, StackedResult
-from .loop import train_together
+from .loop import train_checked
 from .rnn import Params
 from .train import TUTORIAL_CLIP, TUTORIAL_EPOCHS, TUTORIAL_LR
-from .validation import (
-    as_batch,
-    check_batch_size,
-    check_clip,
-    check_int,
-    check_lr,
-    check_params,
-    check_truncate,
-)
 
 
 def train_stacked(
@@ -80,36 +71,19 @@ def train_stacked(
     params_list = list(params_list)
     if not params_list:
         raise ValueError("Give at least one model to train.")
-    hiddens = {check_params(p) for p in params_list}
-    if len(hiddens) != 1:
-        raise ValueError(
-            "Models trained together must have the same hidden size H; got "
-            f"{', '.join(map(str, sorted(hiddens)))}."
-        )
     n_models = len(params_list)
-    X, y = as_batch(X, y)
-    epochs = check_int(epochs, "The number of epochs", 1)
-    seq_len = X.shape[1]
-    lrs = [check_lr(v) for v in _per_model(lr, n_models, "The learning rate")]
-    clips = [check_clip(v) for v in _per_model(clip, n_models, "The clipping value")]
-    ks = [check_truncate(v, seq_len) for v in _per_model(truncate, n_models, "Truncation")]
-    batch_size = check_batch_size(batch_size, X.shape[0])
-    every = check_int(callback_every, "The callback interval", 1) if callback_every else None
-    record_every = (
-        check_int(grad_norms_every, "The gradient-norm interval", 1) if grad_norms_every else None
-    )
-    return train_together(
+    return train_checked(
         params_list,
         X,
         y,
         epochs,
-        lrs,
-        clips,
-        ks,
+        _per_model(lr, n_models, "The learning rate"),
+        _per_model(clip, n_models, "The clipping value"),
+        _per_model(truncate, n_models, "Truncation"),
         batch_size,
         callback,
-        every or max(1, epochs // 100),
-        record_every,
+        callback_every,
+        grad_norms_every,
     )
 
 

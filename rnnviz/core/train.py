@@ -23,18 +23,9 @@ from .history import (
     TrainProgress,
     divergence_message,
 )
-from .loop import train_together
+from .loop import train_checked
 from .rnn import Params, forward
-from .validation import (
-    PARAM_NAMES,
-    as_batch,
-    check_batch_size,
-    check_clip,
-    check_int,
-    check_lr,
-    check_params,
-    check_truncate,
-)
+from .validation import as_batch, check_clip, check_lr, check_params
 
 TUTORIAL_LR = 1e-4
 TUTORIAL_CLIP = 1.0
@@ -76,12 +67,27 @@ def sgd_step(
     X, y = as_batch(X, y)
     with np.errstate(over="ignore", invalid="ignore"):
         result = backward(params, forward(params, X), y, truncate=truncate)
-        grads = clip_grads(result.grads, clip)
-        updated = {name: params[name] - lr * grads[name] for name in PARAM_NAMES}
-    if not math.isfinite(result.loss) or not all(np.all(np.isfinite(v)) for v in updated.values()):
+        return apply_step(params, params, result.loss, result.grads, lr, clip)
+
+
+def apply_step(
+    params: Params, current: Params, loss: float, grads: Params, lr: float, clip: float | None
+) -> float:
+    """The update of `sgd_step` (and of `core.cell_sgd_step`), on checked lr and clip: replace
+    each ``params[θ]`` by ``current[θ] − η·clip(dθ, −clip, clip)`` for every θ in `grads`, and
+    return `loss`. `current` holds the same parameters (as float64 arrays, or `params` itself).
+
+    Raises `TrainingDiverged`, leaving `params` unchanged, if `loss` or an updated parameter is
+    not finite. Callers run it under their step's ``np.errstate(over="ignore", invalid="ignore")``
+    (an overflow is reported as divergence, not as a warning): one errstate block a step, not two,
+    is 1.4 µs of a gated step's ~600.
+    """
+    clipped = clip_grads(grads, clip)
+    updated = {name: current[name] - lr * clipped[name] for name in clipped}
+    if not math.isfinite(loss) or not all(np.all(np.isfinite(v)) for v in updated.values()):
         raise TrainingDiverged(divergence_message(lr, clip, "on this step"))
     params.update(updated)
-    return result.loss
+    return loss
 
 
 def train(
@@ -121,33 +127,21 @@ def train(
     -----
     For each epoch, for each batch in order: ``θ ← θ − η·clip(∇θ mean_b (y_pred_b − y_b)²)``.
     """
-    check_params(params)
-    X, y = as_batch(X, y)
-    epochs = check_int(epochs, "The number of epochs", 1)
-    lr = check_lr(lr)
-    clip = check_clip(clip)
-    batch_size = check_batch_size(batch_size, X.shape[0])
-    k = check_truncate(truncate, X.shape[1])
-    every = (
-        check_int(callback_every, "The callback interval", 1)
-        if callback_every
-        else max(1, epochs // 100)
-    )
 
     def one_run(progress: StackedProgress) -> bool | None:
         return callback(progress.runs[0])
 
-    result = train_together(
+    result = train_checked(
         [params],
         X,
         y,
         epochs,
         [lr],
         [clip],
-        [k],
+        [truncate],
         batch_size,
         None if callback is None else one_run,
-        every,
+        callback_every,
         None,
     )
     return result.histories[0]

@@ -86,17 +86,8 @@ class CompareRequest:
         )
         elapsed = time.perf_counter() - started
         results = tuple(
-            RunResult(
-                request=run,
-                initial_params=initial[m],
-                params=params[m],
-                total_loss=history.total_loss,
-                mean_loss=history.mean_loss,
-                diverged=history.diverged,
-                stopped_early=history.stopped_early,
-                message=history.message,
-                elapsed_s=elapsed,
-                scaler=scaler,
+            RunResult.of_history(
+                run, initial[m], params[m], history, elapsed_s=elapsed, scaler=scaler
             )
             for m, (run, history) in enumerate(zip(self.runs, stacked.histories, strict=True))
         )

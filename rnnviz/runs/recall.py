@@ -20,7 +20,7 @@ import numpy as np
 
 from rnnviz import core
 from rnnviz.core.validation import check_clip, check_finite_float, check_int, check_lr
-from rnnviz.runs.result import Progress
+from rnnviz.runs.result import FinishedRun, Progress
 
 # Windows no training epoch sees, for the held-out MSE: as many as benchmarks/memory_task.py
 # uses, so a run here at the study's settings reports the study's number for its seed.
@@ -138,26 +138,15 @@ def held_out_mse(request: RecallRequest, params: core.Params, n_windows: int) ->
 
 
 @dataclass(frozen=True)
-class RecallResult:
-    """A finished (or stopped, or diverged) recall run. Arrays are read-only once cached.
+class RecallResult(FinishedRun[RecallRequest]):
+    """A finished (or stopped, or diverged) recall run: the fields of `FinishedRun` (params in
+    `core.param_names(cell)`; mean_loss, total_loss / n_windows, is the error on windows the
+    model had not seen before that epoch), and
 
-    params, initial_params : the cell's parameters (`core.param_names(cell)`) after and before
-    total_loss : (E,) per completed epoch, the sum over that epoch's fresh windows of each
-        window's loss before its update;  mean_loss : total_loss / n_windows, the error on
-        windows the model had not seen before that epoch
     held_out_mse : the final model's MSE on `HELD_OUT_WINDOWS` held-out windows
     """
 
-    request: RecallRequest
-    initial_params: dict[str, np.ndarray]
-    params: dict[str, np.ndarray]
-    total_loss: np.ndarray
-    mean_loss: np.ndarray
     held_out_mse: float
-    diverged: bool
-    stopped_early: bool
-    message: str
-    elapsed_s: float
 
     @classmethod
     def of(
@@ -180,27 +169,6 @@ class RecallResult:
             held_out_mse=held_out_mse(request, params, HELD_OUT_WINDOWS),
             **outcome,
         )
-
-    @property
-    def epochs_done(self) -> int:
-        return int(self.total_loss.shape[0])
-
-    def _arrays(self) -> list[np.ndarray]:
-        return [
-            *self.params.values(),
-            *self.initial_params.values(),
-            self.total_loss,
-            self.mean_loss,
-        ]
-
-    def nbytes(self) -> int:
-        return int(sum(a.nbytes for a in self._arrays())) + 1024  # + the request and bookkeeping
-
-    def frozen(self) -> RecallResult:
-        """The same result with every array read-only, safe to share between sessions."""
-        for array in self._arrays():
-            array.flags.writeable = False
-        return self
 
 
 def matched_hidden_size(cell: str, n_params: int) -> int:

@@ -142,15 +142,7 @@ class TrainRequest:
             callback=callback,
             callback_every=max(1, self.epochs // 200),
         )
-        return RunResult(
-            request=self,
-            initial_params=initial,
-            params=params,
-            total_loss=history.total_loss,
-            mean_loss=history.mean_loss,
-            diverged=history.diverged,
-            stopped_early=history.stopped_early,
-            message=history.message,
-            elapsed_s=time.perf_counter() - started,
-            scaler=scaler,
+        elapsed_s = time.perf_counter() - started
+        return RunResult.of_history(
+            self, initial, params, history, elapsed_s=elapsed_s, scaler=scaler
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, Self, TypeVar
 
 import numpy as np
 
@@ -11,6 +11,8 @@ from rnnviz import core
 
 if TYPE_CHECKING:
     from rnnviz.runs.request import TrainRequest
+
+R = TypeVar("R")  # the request type: TrainRequest, RecallRequest
 
 
 @dataclass(frozen=True)
@@ -25,10 +27,16 @@ class Progress:
 
 
 @dataclass(frozen=True)
-class RunResult:
-    """A finished (or stopped, or diverged) run. Arrays are read-only once cached."""
+class FinishedRun(Generic[R]):
+    """What any finished (or stopped, or diverged) run keeps. Arrays are read-only once cached.
 
-    request: TrainRequest
+    request : what determined the run;  params, initial_params : the parameters after and before
+    total_loss : (E,) per completed epoch, the sum over that epoch's windows of each window's loss
+        before its update;  mean_loss : total_loss / windows per epoch
+    diverged, stopped_early, message : how it ended, as `core.History` says;  elapsed_s : seconds
+    """
+
+    request: R
     initial_params: dict[str, np.ndarray]
     params: dict[str, np.ndarray]
     total_loss: np.ndarray
@@ -37,7 +45,61 @@ class RunResult:
     stopped_early: bool
     message: str
     elapsed_s: float
+
+    @property
+    def epochs_done(self) -> int:
+        return int(self.total_loss.shape[0])
+
+    def _arrays(self) -> list[np.ndarray]:
+        return [
+            *self.params.values(),
+            *self.initial_params.values(),
+            self.total_loss,
+            self.mean_loss,
+        ]
+
+    def nbytes(self) -> int:
+        return int(sum(a.nbytes for a in self._arrays())) + 1024  # + the request and bookkeeping
+
+    def frozen(self) -> Self:
+        """The same result with every array read-only, safe to share between sessions."""
+        for array in self._arrays():
+            array.flags.writeable = False
+        return self
+
+
+@dataclass(frozen=True)
+class RunResult(FinishedRun["TrainRequest"]):
+    """A finished (or stopped, or diverged) training run on a temperature series: the fields of
+    `FinishedRun`, and the scaler it read temperatures with."""
+
     scaler: core.Scaling = field(default_factory=core.Scaling.raw)
+
+    @classmethod
+    def of_history(
+        cls,
+        request: TrainRequest,
+        initial_params: dict[str, np.ndarray],
+        params: dict[str, np.ndarray],
+        history: core.History,
+        *,
+        elapsed_s: float,
+        scaler: core.Scaling,
+    ) -> RunResult:
+        """The result of `core.train` (or one model of `core.train_stacked`): its `History`,
+        the parameters it started from and those it left."""
+        return cls(
+            request=request,
+            initial_params=initial_params,
+            params=params,
+            total_loss=history.total_loss,
+            mean_loss=history.mean_loss,
+            diverged=history.diverged,
+            stopped_early=history.stopped_early,
+            message=history.message,
+            elapsed_s=elapsed_s,
+            scaler=scaler,
+        )
 
     @classmethod
     def from_snapshot(
@@ -72,33 +134,9 @@ class RunResult:
             scaler=scaler,
         )
 
-    @property
-    def epochs_done(self) -> int:
-        return int(self.total_loss.shape[0])
-
     def predict(self, X: np.ndarray) -> np.ndarray:
         """Predictions in temperature units for windows X (B, T) of raw temperatures."""
         return self.scaler.unscale(core.predict(self.params, self.scaler.scale(X)))
-
-    def nbytes(self) -> int:
-        arrays = [
-            *self.params.values(),
-            *self.initial_params.values(),
-            self.total_loss,
-            self.mean_loss,
-        ]
-        return int(sum(a.nbytes for a in arrays)) + 1024  # + the request and bookkeeping
-
-    def frozen(self) -> RunResult:
-        """The same result with every array read-only, safe to share between sessions."""
-        for array in [
-            *self.params.values(),
-            *self.initial_params.values(),
-            self.total_loss,
-            self.mean_loss,
-        ]:
-            array.flags.writeable = False
-        return self
 
 
 @dataclass(frozen=True)
