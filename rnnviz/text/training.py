@@ -25,23 +25,20 @@ def describe(request: TrainRequest, typeset: bool = False) -> str:
     """The run's settings in one line: plain text ('H = 20, η = 1e-4, …', a model's label), or
     with its symbols typeset for Markdown ('$H = 20$, $\\eta = 10^{-4}$, …')."""
     clip, k = request.clip, request.truncate
-    if typeset:
-        symbols = (
-            f"$H = {request.hidden_size}$",
-            f"$\\eta = {rate(request.lr)}$",
-            "no clipping" if clip is None else f"clip $\\pm {number(clip, 'g')}$",
-            f"$T = {request.seq_len}$",
-            "" if k is None else f", truncated BPTT $k = {k}$",
-        )
-    else:
-        symbols = (
-            f"H = {request.hidden_size}",
-            f"η = {lr_text(request.lr)}",
-            "no clipping" if clip is None else f"clip ±{clip:g}",
-            f"T = {request.seq_len}",
-            "" if k is None else f", truncated BPTT k = {k}",
-        )
-    hidden, lr, clipping, seq_len, depth = symbols
+
+    def maths(plain: str, tex: str | None = None) -> str:
+        """One symbol in the form asked for; `tex` where its TeX differs from the plain text."""
+        return f"${plain if tex is None else tex}$" if typeset else plain
+
+    hidden = maths(f"H = {request.hidden_size}")
+    lr = maths(f"η = {lr_text(request.lr)}", f"\\eta = {rate(request.lr)}")
+    clipping = (
+        "no clipping"
+        if clip is None
+        else "clip " + maths(f"±{clip:g}", r"\pm " + number(clip, "g"))
+    )
+    seq_len = maths(f"T = {request.seq_len}")
+    depth = "" if k is None else ", truncated BPTT " + maths(f"k = {k}")
     return (
         f"{hidden}, {lr}, {request.epochs:,} epochs, {clipping}, {seq_len}, "
         f"{update_mode(request.batch_size)}, {request.scaling} inputs, weight seed "
