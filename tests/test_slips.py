@@ -131,6 +131,17 @@ def test_what_is_not_a_number_is_refused_with_a_sentence(bad):
         read_guess(bad)
 
 
+@pytest.mark.parametrize("huge", ["1e400", "-2.5E309", "9" * 400])
+def test_a_guess_too_large_to_compare_is_refused_with_a_sentence(huge):
+    with pytest.raises(ValueError, match="too large"):
+        read_guess(huge)
+
+
+@pytest.mark.parametrize(("typed_text", "tol"), [("1e300", 0.5e300), ("1.5e-400", 0.5e-300)])
+def test_extreme_exponents_read_without_overflow(typed_text, tol):
+    assert read_guess(typed_text).tol == pytest.approx(tol)
+
+
 def test_the_reveal_names_the_slip_beside_the_engines_number():
     params, trace, _, _ = window()
     question = forward_question(params, trace, 2)

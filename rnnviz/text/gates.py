@@ -12,6 +12,7 @@ import numpy as np
 
 from rnnviz import core
 from rnnviz.runs.recall import HELD_OUT_WINDOWS
+from rnnviz.settings.memory import PROBE_WINDOWS
 from rnnviz.text.numbers import num
 
 LEARNED_MARGIN = 0.1  # "recalls": held-out MSE within this of the noise floor (the study's rule)
@@ -89,8 +90,9 @@ def connectivity_caption(
         f"{NAMES[cell]} ${num(reach(profile, task))}$" for cell, _, profile in profiles
     )
     return (
-        "Per timestep, the mean over the 64 probe windows of $|\\partial L/\\partial x_t|$ (dots, "
-        "in the cell's colour) and $\\lVert \\partial L/\\partial h_t \\rVert$ (grey; dotted: "
+        f"Per timestep, the mean over the {PROBE_WINDOWS} probe windows of "
+        "$|\\partial L/\\partial x_t|$ (a line with dots, in the cell's colour) and "
+        "$\\lVert \\partial L/\\partial h_t \\rVert$ (grey; dotted: "
         "the LSTM's cell state, $\\lVert \\partial L/\\partial c_t \\rVert$), on one log scale, "
         "for each cell's latest parameters. The dashed line marks "
         f"$t = T - k + 1 = {t}$, the input the target recalls: to learn it, a cell needs "

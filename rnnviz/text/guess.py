@@ -11,6 +11,7 @@ from rnnviz.text.numbers import MINUS
 from rnnviz.text.tex import number, partial
 
 TYPED = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?")  # what a guess may look like
+LARGEST = 1e300  # a guess beyond this is refused: no number on these pages comes near it
 
 
 @dataclass(frozen=True)
@@ -31,9 +32,13 @@ def read_guess(typed: str) -> Guess:
     text = text.lower()
     if not TYPED.fullmatch(text):
         raise ValueError(f"“{typed}” is not a number, so there was nothing to compare.")
+    value = float(text)
+    if not abs(value) <= LARGEST:  # '1e400' or 400 digits read as infinity
+        raise ValueError(f"“{typed}” is too large to compare: the numbers here are far smaller.")
     mantissa, _, exponent = text.partition("e")
     decimals = len(mantissa.partition(".")[2]) - int(exponent or 0)
-    return Guess(text, float(text), tolerance(decimals))
+    # Past 300 digits either way the tolerance would overflow or vanish: 300 is exact enough.
+    return Guess(text, value, tolerance(max(-300, min(300, decimals))))
 
 
 def typed_tex(guess: Guess) -> str:
@@ -54,7 +59,7 @@ def symbol(question: Question, hidden: int = 1) -> str:
 
 def prompt(question: Question, hidden: int = 1) -> str:
     """The guess box's label (Markdown; Streamlit typesets math in labels)."""
-    unit = f"unit {question.unit + 1} of " if hidden > 1 else ""
+    unit = f"unit {question.unit + 1} of " if hidden > 1 and question.quantity != Quantity.Y else ""
     return f"Your guess for {unit}${symbol(question, hidden)}$"
 
 
@@ -109,7 +114,7 @@ def verdict_sentence(question: Question, verdict: Verdict, guess: Guess, hidden:
         )
     if verdict.slip is not None:
         title, expression, why = _slip(question, verdict.slip)
-        if hidden > 1:
+        if hidden > 1 and question.quantity != Quantity.Y:  # y is one number whatever H is
             expression = f"({expression})_{{{question.unit + 1}}}"
         value = number(dict(question.slips)[verdict.slip])
         return (

@@ -23,6 +23,7 @@ from rnnviz.text.guess import prompt, read_guess, verdict_sentence
 from rnnviz.ui import presenter
 
 ON = "guess:on"  # bool: the student's own choice (session only)
+SWITCH = "guess:switch"  # the toggle's own key, which Streamlit drops on runs that do not draw it
 SEEN = "guess:seen"  # dict: timeline setting ("fstep", "bstep") -> the step drawn last
 REVEALED = "guess:revealed"  # dict: timeline setting -> the Revealed guess of its current step
 
@@ -39,6 +40,10 @@ def _box(setting: str) -> str:
     return f"guess:box:{setting}"
 
 
+def _keep_switch() -> None:
+    st.session_state[ON] = st.session_state[SWITCH]
+
+
 def enabled() -> bool:
     """Guessing is on: the room's switch while following a teacher, else the student's own."""
     room = presenter.room_guessing()
@@ -52,9 +57,12 @@ def take_reveal(setting: str, step: int) -> Revealed | None:
     last, seen[setting] = seen.get(setting), step
     box = _box(setting)
     typed = str(st.session_state.get(box) or "").strip()
-    if last is not None and step == last + 1 and typed and enabled():
-        revealed[setting] = Revealed(step, typed)
-        st.session_state[box] = ""  # the next number starts with an empty box
+    if last is not None and step != last:
+        if step == last + 1 and typed and enabled():
+            revealed[setting] = Revealed(step, typed)
+        # The next number starts with an empty box: after Back, Reset, Run to end or a
+        # teacher's jump, a guess typed for another step would be judged against this one.
+        st.session_state[box] = ""
     current = revealed.get(setting)
     if current is not None and current.step != step:
         revealed.pop(setting)  # stepped elsewhere: the reveal belonged to another screen
@@ -68,9 +76,13 @@ def controls(setting: str, next_question: Question | None, hidden: int) -> None:
     with left:
         room = presenter.room_guessing()
         if room is None:
+            # The choice lives under ON; the toggle gets it back each time it is drawn, since
+            # Streamlit forgets a widget's key on a run without it (page 4, play mode).
+            st.session_state[SWITCH] = bool(st.session_state.get(ON))
             st.toggle(
                 "Guess before I see",
-                key=ON,
+                key=SWITCH,
+                on_change=_keep_switch,
                 help="Type what you expect the next number to be before you step; the page "
                 "then shows your guess beside the engine's and names the slip it matches, if "
                 "it matches a known one. Guessing never holds a step back.",

@@ -73,7 +73,7 @@ def test_guessing_is_optional_and_never_blocks_a_step():
     assert not boxes(at)
     at.button(key="fstep:next").click().run()
     assert at.session_state["settings"]["fstep"] == 1 and not at.exception
-    at.toggle(key=guess.ON).set_value(True).run()
+    at.toggle(key=guess.SWITCH).set_value(True).run()
     at.button(key="fstep:next").click().run()  # an empty box: the step simply happens
     assert at.session_state["settings"]["fstep"] == 2 and not revealed(at)
     step_with_guess(at, "fstep", "twelve")  # not a number: said so, and the step happens
@@ -106,5 +106,28 @@ def test_a_follower_guesses_exactly_when_the_teacher_turns_it_on(teacher_says):
     at.run()
     assert not at.exception and at.session_state["settings"]["fstep"] == 2
     assert bool(boxes(at)) is teacher_says
-    assert not [t for t in at.toggle if t.key == guess.ON]  # no switch of their own
+    assert not [t for t in at.toggle if t.key == guess.SWITCH]  # no switch of their own
     rooms.close(code, token)
+
+
+def test_a_guess_typed_for_another_step_is_not_judged_against_this_one():
+    at = open_page("pages/stepper.py", {"fstep": "3"})
+    at.text_input(key="guess:box:fstep").input(f"{TRACE.h[0, 4, 0]:.3f}")  # for h_4, then Back
+    at.button(key="fstep:back").click().run()
+    assert boxes(at)[0].value == ""  # now asking for h_3: the box starts empty again
+    at.button(key="fstep:next").click().run()
+    assert at.session_state["settings"]["fstep"] == 3 and not revealed(at)
+
+
+def test_the_switch_survives_a_page_without_it():
+    at = open_page("pages/stepper.py", guessing=False)
+    at.toggle(key=guess.SWITCH).set_value(True).run()
+    at.switch_page("pages/training.py").run()  # no switch drawn here
+    at.switch_page("pages/stepper.py").run()
+    assert at.toggle(key=guess.SWITCH).value and boxes(at)
+
+
+def test_y_is_asked_for_as_one_number_whatever_h():
+    at = open_page("pages/stepper.py", {"model": "vector", "model_h": "3", "fstep": "5"})
+    (box,) = boxes(at)
+    assert "$y$" in box.label and "unit" not in box.label
