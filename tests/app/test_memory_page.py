@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from rnnviz import core
 from rnnviz.runs.recall import RecallRequest, RecallResult
+from rnnviz.text import gates as text_gates
 from rnnviz.ui import presenter
 from rnnviz.ui.memory import live
 
@@ -109,7 +110,7 @@ def test_the_loss_chart_is_each_cells_history_per_window():
     at.run()
     spec = next(c for c in charts(at) if any(t.get("name") == "RNN" for t in c["data"]))
     lines = {trace["name"]: trace for trace in spec["data"]}
-    for cell, label in live.LABELS.items():
+    for cell, label in text_gates.NAMES.items():
         result = jobs[cell].result
         np.testing.assert_array_equal(plotted(lines[label]["y"]), result.total_loss / 96)
         np.testing.assert_array_equal(plotted(lines[label]["x"]), np.arange(1, 11))

@@ -19,7 +19,6 @@ from rnnviz.ui import layout, state
 from rnnviz.ui.memory import compute as cached
 from rnnviz.ui.training import jobs
 
-LABELS = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
 # Each gated cell's heatmaps: (title, field of its trace) for its gates, then for its states.
 PANELS = {
     "lstm": (
@@ -50,7 +49,7 @@ def window_line(shown: dict[str, jobs.Tracked], index: int) -> str:
     X, y = cached.probe(request)
     t = request.seq_len - request.lag + 1
     predictions = ", ".join(
-        f"{LABELS[cell]} ${num(cached.window_trace(job.request, job.params, index).y_pred[0])}$"
+        f"{text.NAMES[cell]} ${num(cached.window_trace(job.request, job.params, index).y_pred[0])}$"
         for cell, job in ready.items()
     )
     return (

@@ -22,7 +22,6 @@ from rnnviz.ui.memory import controls
 from rnnviz.ui.training import jobs
 
 KEYS = {cell: f"memory_run_{cell}" for cell in core.CELLS}  # session-state keys, named once
-LABELS = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
 
 
 def tracked() -> dict[str, jobs.Tracked]:
@@ -136,11 +135,11 @@ def draw(shown: dict[str, jobs.Tracked]) -> None:
     columns = st.columns(len(shown))
     for column, (cell, job) in zip(columns, shown.items(), strict=True):
         with column:
-            _status(LABELS[cell], job)
+            _status(text.NAMES[cell], job)
     task = next(iter(shown.values())).request.task()
     baseline, floor = task.baseline_mse, task.noise_floor
     curves = [
-        (cell, LABELS[cell], job.total_loss / job.request.n_windows)
+        (cell, text.NAMES[cell], job.total_loss / job.request.n_windows)
         for cell, job in shown.items()
         if job.epoch
     ]
@@ -156,7 +155,7 @@ def draw(shown: dict[str, jobs.Tracked]) -> None:
     )
     snapshots = {cell: job for cell, job in shown.items() if job.params is not None}
     errors = [
-        (cell, LABELS[cell], cached.held_out(job.request, job.params))
+        (cell, text.NAMES[cell], cached.held_out(job.request, job.params))
         for cell, job in snapshots.items()
     ]
     left, right = st.columns([2, 3])
@@ -172,7 +171,7 @@ def draw(shown: dict[str, jobs.Tracked]) -> None:
     profiles = [
         (
             cell,
-            f"{LABELS[cell]} after {job.epoch:,} epochs",
+            f"{text.NAMES[cell]} after {job.epoch:,} epochs",
             cached.profile(job.request, job.params),
         )
         for cell, job in snapshots.items()

@@ -11,15 +11,13 @@ from rnnviz.text import gates as text
 from rnnviz.ui.memory import compute as cached
 from rnnviz.ui.training import jobs
 
-LABELS = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
-
 
 def pytorch(shown: dict[str, jobs.Tracked]) -> None:
     """One tab per trained cell: the code with its shapes, and its downloads."""
     ready = {cell: job for cell, job in shown.items() if job.params is not None}
     if not ready:
         return
-    tabs = st.tabs([LABELS[cell] for cell in ready])
+    tabs = st.tabs([text.NAMES[cell] for cell in ready])
     for tab, (cell, job) in zip(tabs, ready.items(), strict=True):
         request = job.request
         with tab:
@@ -27,7 +25,7 @@ def pytorch(shown: dict[str, jobs.Tracked]) -> None:
             X, _ = cached.probe(request)
             left, right = st.columns(2)
             left.download_button(
-                f"The {LABELS[cell]}'s weights (.npz)",
+                f"The {text.NAMES[cell]}'s weights (.npz)",
                 lambda cell=cell, job=job, X=X: cell_export.weights_npz(cell, job.params, X),
                 f"rnnviz_{cell}.npz",
                 "application/octet-stream",
