@@ -3,7 +3,7 @@
     .venv/bin/python -m benchmarks.step_click_chromium [--clicks 30] [--pages stepper bptt]
 
 Starts `streamlit run app.py` on a free port (as tests/e2e does), opens each page in Debian's
-Chromium with benchmarks/classroom/page.js installed, and clicks the step buttons: Next and Back
+Chromium with benchmarks/step_click.js installed, and clicks the step buttons: Next and Back
 alternately around the middle of the timeline (steps 2 and 3), after two warm-up clicks. Each
 click is timed inside the page, from the click event to the app's script state turning
 "notRunning" (the load benchmark's clock, benchmarks/classroom/chromium.py), so the time covers
@@ -25,11 +25,14 @@ from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
 
-from benchmarks.classroom.chromium import PAGE_JS, css_key
+from benchmarks.classroom.chromium import css_key
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop_server
 
 LAST = 6  # both pages step 0 … T+1 with T = 5
 SETTING = {"stepper": "fstep", "bptt": "bstep"}
+# Its own page clock (click event, last "notRunning"), not the load benchmark's page.js, so that
+# a before/after comparison runs the same measuring code on both trees.
+PAGE_JS = Path(__file__).with_name("step_click.js")
 
 
 def shows(page: Page, text: str) -> None:

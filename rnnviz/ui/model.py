@@ -230,6 +230,9 @@ def _reinitialise() -> None:
 
 def _seed_changed() -> None:
     key = state.WIDGET_PREFIX + "model_seed"
+    if state.stale_echo():
+        st.session_state[key] = state.values()["model_seed"]
+        return
     try:
         seed = BY_NAME["model_seed"].parse(st.session_state[key])
     except ValueError as err:
@@ -242,6 +245,8 @@ def _seed_changed() -> None:
 
 def _param_changed(name: str) -> None:
     """One scalar parameter typed in: from now on all five travel in the link."""
+    if state.stale_echo():  # the widget is seeded from the model on its next draw
+        return
     new = st.session_state[state.WIDGET_PREFIX + name]
     try:
         new = BY_NAME[name].parse(new)

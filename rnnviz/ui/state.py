@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
 
 from rnnviz import settings as schema
 from rnnviz.text import numbers
@@ -64,6 +66,22 @@ def values() -> dict[str, Any]:
     return st.session_state[SETTINGS]
 
 
+def stale_echo() -> bool:
+    """In a widget's callback: True when the "change" is not the student's.
+
+    A change to a widget outside every fragment starts a full run. In a run of fragments only
+    (a follower's timer, a step button), such a widget can still report a change: the browser
+    sends its copy of every widget with each request, and a copy taken before the last full run
+    (which may have changed the widget from the server, as taking on a teacher's screen does)
+    would put the old value back. Streamlit runs the callback with the fragment the widget was
+    drawn in, so a widget drawn in none, called back in a fragment-only run, is such an echo.
+    """
+    ctx = get_script_run_ctx()
+    if ctx is None or not ctx.fragment_ids_this_run:
+        return False
+    return ThreadState.get().fragment_id is None
+
+
 def set_values(updates: dict[str, Any]) -> None:
     """Change settings and the widgets that show them (safe inside widget callbacks)."""
     st.session_state[SETTINGS].update(updates)
@@ -91,6 +109,9 @@ def bound_widget(
         st.session_state[key] = values()[setting.name]
 
     def on_change() -> None:
+        if stale_echo():
+            st.session_state[key] = values()[setting.name]
+            return
         new = st.session_state[key]
         try:
             new = setting.parse(new)

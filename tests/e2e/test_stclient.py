@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl
 
 from playwright.sync_api import Page
 from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from benchmarks.stclient import StClient
 from tests.e2e.conftest import wait_idle
@@ -43,6 +44,35 @@ def test_protocol_client_steps_both_pages_and_keeps_its_state(app_url: str):
 
             await client.navigate("stepper")  # the stepper kept its step
             assert client.has_text("2 · The RNN, step by step", "Step 1 of 6", SUMMARY)
+            assert client.errors == []
+        finally:
+            await client.close()
+
+    run_async(scenario())
+
+
+def test_a_fragment_run_does_not_put_back_a_widget_value_from_before_the_last_full_run(
+    app_url: str,
+):
+    """A browser sends its copy of every widget with each request; a follower's timer (or a
+    step click) sent just before a full run that changed a setting from the server, as taking on
+    a teacher's screen does, carries the old value. It must not undo the change: that made a
+    follower's page differ from the teacher's and stop following by itself."""
+
+    async def scenario() -> None:
+        client = StClient(app_url, "stale")
+        try:
+            await client.open("stepper", "model_seed=3")
+            stale = client.widget_states()  # the copy a request sent now would carry
+            await client.change("w:model_seed", 5)
+            assert client.has_text("seed 5")
+            node, proto = client.widget(key="fstep:next")
+            states = [s for s in stale if s.id != proto.id]
+            states.append(WidgetState(id=proto.id, trigger_value=True))
+            await client._request(states, node.fragment_id, 30.0)  # a fragment run, stale copy
+            assert client.last_run.fragment_ids
+            await client.navigate("bptt")  # a full run shows the settings the server kept
+            assert client.has_text("seed 5") and "model_seed=5" in client.query_string
             assert client.errors == []
         finally:
             await client.close()
