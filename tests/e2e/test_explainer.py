@@ -174,7 +174,7 @@ def test_the_journey_moves_only_for_readers_who_have_not_asked_for_less(
 
 def test_guess_then_see_names_tanh_left_out(page: Page, app_url: str):
     load(page, f"{app_url}/stepper?fstep=2")
-    page.locator(".st-key-guess-on label").first.click()  # the toggle, not the intro
+    page.locator(".st-key-guess-switch label").first.click()  # the toggle, not the intro
     wait_idle(page)
     # The page's default window and model are the tutorial's: a_3 from the engine, to 4 digits.
     X, _ = core.make_windows(core.weather_series(), core.TUTORIAL_SEQ_LEN)
