@@ -34,7 +34,7 @@ ROOM_GUESSING = "room_guessing"  # bool: the presenting teacher asks the room to
 # A following student's fragment runs every WAIT_S seconds and waits for the teacher's move for
 # WAIT_S - MARGIN_S of them, in slices of SLICE_S: each slice ends at a Streamlit yield point, so
 # the student's own click interrupts the wait within SLICE_S. The margin lets each run end before
-# the browser's next timer tick, which would otherwise interrupt it and start the wait over. A
+# the browser's next timer tick, which would otherwise queue behind it. A
 # full run (after each of the teacher's moves) does not wait, and the browser's timer starts
 # over with it: so WAIT_S is also the longest a move just after another can go unseen (2 s made
 # the follower's p95 2.0 s in benchmarks/classroom_load.py --quick).
@@ -312,8 +312,9 @@ def _following_status(page_path: str) -> None:
     st.success(f"Following room {follow.code}.")
     ctx = get_script_run_ctx()
     if ctx is None or not ctx.fragment_ids_this_run:
-        # A full run draws the page now: blocking it would delay the student's page and let the
-        # fragment's first timer tick interrupt it. The fragment's own runs do the waiting.
+        # A full run draws the page now: blocking it would keep the student's page "running"
+        # for the whole wait, and the timer ticks during it would queue fragment runs behind it.
+        # The fragment's own runs do the waiting.
         return
     if _wait_for_move(follow.code, since, WAIT_S - MARGIN_S):
         _check_room(page_path)  # queues the teacher's new screen and reruns the app
