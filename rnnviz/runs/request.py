@@ -107,15 +107,20 @@ class TrainRequest:
         before_tail = temps[: split.tail_start]
         return temps, X[split.train], y[split.train], core.Scaling.named(self.scaling, before_tail)
 
-    def execute(self, report: Callable[[Progress], bool] | None = None) -> RunResult:
-        """Train; `report` gets progress every few epochs and returns True to stop early."""
+    def execute(
+        self,
+        report: Callable[[Progress], bool] | None = None,
+        report_every_s: float = REPORT_EVERY_S,
+    ) -> RunResult:
+        """Train; `report` gets progress every few epochs, at most once per `report_every_s`
+        (0: at every look, up to 200 a run), and returns True to stop early."""
         _, X, y, scaler = self.data()
         params = core.init_params(self.hidden_size, seed=self.seed)
         initial = core.copy_params(params)
         batch = X.shape[0] if self.batch_size is None else self.batch_size
         started = time.perf_counter()
 
-        due = _Throttle(REPORT_EVERY_S)
+        due = _Throttle(report_every_s)
 
         def callback(progress: core.TrainProgress) -> bool:
             if report is None or not due():
