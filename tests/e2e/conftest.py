@@ -123,5 +123,14 @@ def wait_idle(page: Page) -> None:
     expect(page.locator('[data-testid="stSkeleton"]')).to_have_count(0, timeout=30_000)
 
 
+def chart_trace_names(page: Page) -> list[list[str]]:
+    """The trace names of every Plotly chart on the page, chart by chart, as the browser holds
+    them."""
+    return page.evaluate(
+        "Array.from(document.querySelectorAll('.js-plotly-plot'))"
+        ".map(p => (p._fullData || []).map(t => t.name))"
+    )
+
+
 def no_exception(page: Page) -> None:
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)

@@ -7,17 +7,9 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import no_exception, wait_idle
+from tests.e2e.conftest import chart_trace_names, no_exception, wait_idle
 
 GRADIENT_TRACE = "|∂L/∂x_t|, LSTM"
-
-
-def trace_names(page: Page) -> list[str]:
-    """Every trace name of every Plotly chart on the page, as the browser holds them."""
-    return page.evaluate(
-        "Array.from(document.querySelectorAll('.js-plotly-plot'))"
-        ".flatMap(p => (p._fullData || []).map(t => t.name))"
-    )
 
 
 def test_page_5_trains_the_three_cells_and_shows_where_the_gradient_dies(page: Page, app_url):
@@ -36,7 +28,7 @@ def test_page_5_trains_the_three_cells_and_shows_where_the_gradient_dies(page: P
         f".some(p => (p._fullData || []).some(t => t.name === {GRADIENT_TRACE!r}))",
         timeout=30_000,
     )
-    names = trace_names(page)
+    names = [name for chart in chart_trace_names(page) for name in chart]
     assert {"‖∂L/∂h_t‖, RNN", "‖∂L/∂h_t‖, GRU", "forget gate f_t"} <= set(names)
     expect(page.get_by_text("recovers").first).to_be_visible()
     no_exception(page)

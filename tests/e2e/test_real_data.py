@@ -5,15 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import no_exception, wait_idle
-
-
-def chart_trace_names(page: Page) -> list[list[str]]:
-    """The trace names of every Plotly chart on the page, as the browser holds them."""
-    return page.evaluate(
-        "Array.from(document.querySelectorAll('.js-plotly-plot'))"
-        ".map(p => (p._fullData || []).map(t => t.name))"
-    )
+from tests.e2e.conftest import chart_trace_names, no_exception, wait_idle
 
 
 def test_the_bundled_series_trains_fast_and_is_scored_on_days_it_never_saw(page: Page, app_url):
