@@ -221,9 +221,7 @@ class ChromiumPage:
         await page.get_by_test_id("stSidebar").get_by_text("Classroom").click()
         box = page.get_by_role("textbox", name="Room code")
         await box.fill(code)
-        await box.press("Enter")
-        await self.settle()
-        await page.get_by_role("button", name="Join the room").click()
+        await box.press("Enter")  # Enter joins
         await page.get_by_text(f"Following room {code}").wait_for(timeout=20_000)
 
     async def explore(self) -> None:

@@ -150,9 +150,20 @@ def _close() -> None:
             pass  # already expired: nothing left to close
 
 
+def _join_typed() -> None:
+    """Enter in the Room code box joins, as a student expects; an emptied box does nothing."""
+    if str(st.session_state.get("room_code_input", "")).strip():
+        _join()
+
+
 def _join() -> None:
+    # Typing a code and then clicking "Join the room" runs both callbacks in one run: the second
+    # finds the student already in that room and leaves their number as it is.
     try:
         code = rooms.normalise_code(st.session_state.get("room_code_input", ""))
+        follow = st.session_state.get(FOLLOW)
+        if follow is not None and follow.code == code:
+            return
         store().view(code)
         number = store().student_number(code, st.session_state[FOLLOWER_ID])
     except rooms.RoomError as err:
@@ -206,7 +217,9 @@ def classroom_sidebar(page_path: str) -> None:
                 key="room_code_input",
                 max_chars=8,
                 placeholder="e.g. K7QM",
-                help="The code your teacher shows; your screen then follows theirs.",
+                on_change=_join_typed,
+                help="The code your teacher shows; press Enter or Join, and your screen then "
+                "follows theirs.",
             )
             st.button("Join the room", on_click=_join, width="stretch")
 

@@ -32,8 +32,7 @@ def test_a_students_training_reaches_the_teachers_class_experiment():
     assert any("No training in room" in i.value for i in teacher.info)
 
     student = session()
-    student.text_input(key="room_code_input").set_value(code.lower()).run()
-    click(student, "Join the room")
+    student.text_input(key="room_code_input").set_value(code.lower()).run()  # Enter joins
     number = student.session_state[presenter.FOLLOW].number
     assert any(f"You are student {number}" in c.value for c in student.sidebar.caption)
     click(student, "Explore on my own")  # their own settings, still in the room

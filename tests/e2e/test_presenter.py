@@ -31,9 +31,7 @@ def test_student_follows_teacher_and_can_explore_alone(browser, app_url):
         student.get_by_test_id("stSidebar").get_by_text("Classroom").click()
         room_code = student.get_by_role("textbox", name="Room code")
         room_code.fill(code.lower())
-        room_code.press("Enter")
-        wait_idle(student)
-        student.get_by_role("button", name="Join the room").click()
+        room_code.press("Enter")  # Enter joins: no click on "Join the room" needed
         expect(student).to_have_url(re.compile(r"/weather"), timeout=15_000)
         expect(student.get_by_text(f"Following room {code}")).to_be_visible(timeout=15_000)
         expect(teacher.get_by_text("1 student(s) following")).to_be_visible(timeout=15_000)
