@@ -161,6 +161,32 @@ class RoomRun:
     loss: float | None = None
     fresh_mse: float | None = None
 
+    @classmethod
+    def of_training(
+        cls,
+        request: TrainRequest,
+        state: str,
+        total_loss: np.ndarray,
+        result: RunResult | None = None,
+    ) -> RoomRun:
+        """The run of `request`, in `state`, as the room shows it; `student` is 0 until the
+        room's store numbers it.
+
+        total_loss : (E,) per epoch done so far: E is `epoch`, its last entry gives `loss`
+        result : the finished run, scored for `fresh_mse` only in state "finished"
+        """
+        return cls(
+            student=0,
+            lr=request.lr,
+            seed=request.seed,
+            hidden_size=request.hidden_size,
+            epochs=request.epochs,
+            epoch=len(total_loss),
+            state=state,
+            loss=last_loss(request, total_loss),
+            fresh_mse=fresh_mse(result) if state == "finished" else None,
+        )
+
     def to_json(self) -> str:
         return json.dumps(asdict(self), separators=(",", ":"))
 
