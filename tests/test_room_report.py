@@ -1,8 +1,10 @@
 """A student's training as the class experiment shows it: `RoomRun.of_training` (settings and
-scores)."""
+scores), `room_state` (a job's state in the room's words) and `room_reporter` (the pool's hook
+that files the run in every room it is tagged with)."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -12,6 +14,8 @@ from rnnviz import core
 from rnnviz import settings as schema
 from rnnviz.runs import RunResult, TrainRequest, score
 from rnnviz.runs.score import RoomRun
+from rnnviz.server.records import JobState, JobView
+from rnnviz.server.rooms import InMemoryRooms, room_reporter, room_state
 
 SERIES = tuple(sorted((s.name, s.default) for s in schema.SERIES))
 MEASURED = tuple(10.0 + 5.0 * np.sin(np.arange(60) / 4.0))  # 60 days: 55 windows at T = 5
@@ -33,6 +37,11 @@ def snapshot(request: TrainRequest, total_loss) -> RunResult:
     """A run stopped at its initial parameters after len(total_loss) epochs."""
     params = core.init_params(request.hidden_size, seed=request.seed)
     return RunResult.from_snapshot(request, params, np.array(total_loss), elapsed_s=0.0)
+
+
+def view(state: JobState, total_loss=(), result=None) -> JobView:
+    total_loss = np.array(total_loss, dtype=float)
+    return JobView("job", state, len(total_loss), 40, total_loss, None, 0.0, result, False, "")
 
 
 def test_a_room_run_carries_the_requests_settings_and_its_progress():
@@ -71,3 +80,44 @@ def test_a_measured_series_has_no_fresh_data():
     result = snapshot(MEASURED_RUN, [5.0])
     run = RoomRun.of_training(MEASURED_RUN, "finished", result.total_loss, result)
     assert run.fresh_mse is None and run.loss is not None
+
+
+def test_a_jobs_state_in_the_rooms_words():
+    calm = snapshot(GENERATED_RUN, [5.0])
+    blown = dataclasses.replace(calm, diverged=True)
+    assert room_state(view(JobState.QUEUED)) == "training"
+    assert room_state(view(JobState.RUNNING, [5.0])) == "training"
+    assert room_state(view(JobState.DONE, [5.0], calm)) == "finished"
+    assert room_state(view(JobState.STOPPED, [5.0], calm)) == "stopped"
+    assert room_state(view(JobState.STOPPED, [5.0], blown)) == "diverged"  # it stopped itself
+    assert room_state(view(JobState.DONE, [5.0], blown)) == "diverged"
+
+
+def test_the_reporter_files_a_tagged_run_under_each_students_number():
+    store = InMemoryRooms()
+    (code, _), (other, _) = store.open(), store.open()
+    store.student_number(code, "ann")
+    report = room_reporter(store)
+    report("job", GENERATED_RUN, view(JobState.RUNNING, [5.0]), {(code, "bob"), (other, "bob")})
+    expected = RoomRun.of_training(GENERATED_RUN, "training", np.array([5.0]))
+    assert store.runs(code) == [dataclasses.replace(expected, student=2)]  # ann is number 1
+    assert store.runs(other) == [dataclasses.replace(expected, student=1)]
+
+    result = snapshot(GENERATED_RUN, [5.0, 3.0])
+    report("job", GENERATED_RUN, view(JobState.DONE, [5.0, 3.0], result), {(code, "bob")})
+    (latest,) = store.runs(code)
+    assert (latest.state, latest.epoch) == ("finished", 2)
+    assert latest.fresh_mse == score.fresh_mse(result)
+
+
+def test_the_reporter_skips_failed_jobs_other_requests_and_closed_rooms():
+    store = InMemoryRooms()
+    code, _ = store.open()
+    gone, gone_token = store.open()
+    store.close(gone, gone_token)
+    report = room_reporter(store)
+    report("job", GENERATED_RUN, view(JobState.FAILED, [5.0]), {(code, "ann")})
+    report("job", "not a training", view(JobState.RUNNING, [5.0]), {(code, "ann")})
+    assert store.runs(code) == []
+    report("job", GENERATED_RUN, view(JobState.RUNNING, [5.0]), {(gone, "ann"), (code, "ann")})
+    assert [run.state for run in store.runs(code)] == ["training"]  # the closed room is skipped

@@ -3,10 +3,10 @@
 A room holds only settings: the page and its URL query (the same text a shared link carries), and
 whether the teacher asks the room to guess each number before it is revealed (pages 2 and 3);
 never a user's model or data; and, for the class's shared experiment, each student's latest
-training as settings and scores under an anonymous number (`RoomRun`). Rooms are bounded in
-number, expire when idle, and every change goes through one lock (in-process) or one Redis
-script (across replicas), so no session can change another's room except the teacher holding
-its secret token.
+training as settings and scores under an anonymous number (`RoomRun`, reported by the training
+pool's hook `room_reporter`). Rooms are bounded in number, expire when idle, and every change
+goes through one lock (in-process) or one Redis script (across replicas), so no session can
+change another's room except the teacher holding its secret token.
 """
 
 from __future__ import annotations
@@ -15,10 +15,13 @@ import json
 import secrets
 import threading
 import time
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import Any, Protocol
 
+from rnnviz.runs import TrainRequest
 from rnnviz.runs.score import RoomRun
+from rnnviz.server.records import JobState, JobView
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read from the back row
 CODE_LENGTH = 4
@@ -70,6 +73,35 @@ class RoomStore(Protocol):
     def student_number(self, code: str, follower: str) -> int: ...
     def report_run(self, code: str, follower: str, run: RoomRun) -> None: ...
     def runs(self, code: str) -> list[RoomRun]: ...
+
+
+def room_state(view: JobView) -> str:
+    """A job's state in the class experiment's words (`RoomRun.state`): "training" while it is
+    queued or running; once it ended, "diverged" when its result did, else "stopped" or
+    "finished". A failed job has no word: it is not reported."""
+    if view.state.active:
+        return "training"
+    if view.result is not None and view.result.diverged:
+        return "diverged"
+    return "stopped" if view.state == JobState.STOPPED else "finished"
+
+
+def room_reporter(store: RoomStore) -> Callable[[str, Any, JobView, set[Hashable]], None]:
+    """The training pool's `on_change` hook: a tagged single run's settings and scores go to
+    each (room code, follower id) it is tagged with, under the student's number. It runs on the
+    pool's listener thread, and swallows a room that has gone."""
+
+    def report(job_id: str, request: Any, view: JobView, tags: set[Hashable]) -> None:
+        if not isinstance(request, TrainRequest) or view.state == JobState.FAILED:
+            return
+        run = RoomRun.of_training(request, room_state(view), view.total_loss, view.result)
+        for code, follower in tags:
+            try:
+                store.report_run(code, follower, run)
+            except RoomError:  # the room closed meanwhile: nobody to tell
+                pass
+
+    return report
 
 
 def normalise_code(code: str) -> str:
