@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from rnnviz.ui import dynamics, layout, model
+from rnnviz.ui import dynamics, layout, model, timelines
 
 layout.page_header(
     "2 · The RNN, step by step",
@@ -19,6 +19,8 @@ chosen, example, run = model.page_pass()  # stops here with a sentence if it can
 
 st.subheader("The unrolled network")
 st.caption(model.model_summary(chosen, example))
-# A fragment: Back, Next, Reset, Run to end and a guess rerun only the timeline and the hidden
-# state's map below it (rnnviz/ui/dynamics.py), not the controls above.
-st.fragment(dynamics.timeline_with_map)(chosen, example, run)
+# A fragment: Back, Next, Reset, Run to end and a guess rerun only the timeline, not the
+# controls above it nor the hidden state's map below it, which shows the whole window
+# (rnnviz/ui/dynamics.py).
+st.fragment(timelines.forward_timeline)(chosen, example, run)
+dynamics.hidden_map(chosen, example, run)

@@ -1,11 +1,13 @@
 """The hidden state's dynamics on page 2: the scalar RNN as a map h_(t−1) → h_t, one curve per
-day, the cobweb path the window's h_t takes, moving in step with *Next*, and the slope of each
-day's map (how much of yesterday's memory survives into today's).
+day, the cobweb path the window's h_t takes over all its days, and the slope of each day's map
+(how much of yesterday's memory survives into today's).
 
-`timeline_with_map` runs the stepper's forward timeline and then the map, so the page can run
-both in its one fragment: *Next* then moves the cobweb with the ledger. The presets change the
-scalar model's W_hh through the settings (a link carries them), and rerun the whole page, as
-the model they change was computed outside the fragment.
+The map is drawn below the stepper's timeline, outside its fragment: it shows the whole window,
+so a step click does not redraw it. Measured in Chromium (benchmarks/step_click_chromium.py), a
+map that walked with *Next* made every step click redraw two more Plotly charts, which Streamlit
+mounts afresh whenever a figure changes: medians of 30 clicks were 318–367 ms with it and
+178–196 ms without it (188–202 ms before the map existed). The presets change the scalar
+model's W_hh through the settings (a link carries them) and rerun the page.
 """
 
 from __future__ import annotations
@@ -16,16 +18,10 @@ import streamlit as st
 from rnnviz import core
 from rnnviz.figures.dynamics import cobweb_figure, slopes_figure
 from rnnviz.text.numbers import num
-from rnnviz.ui import layout, model, state, timelines
+from rnnviz.ui import layout, model, state
 
 PRESETS = (0.5, 1.0, 1.5, -1.0)  # W_hh values that make the memory visible
 GRID = np.linspace(-1.0, 1.0, 201)  # h_(t−1) along the maps' x axis: tanh's whole range
-
-
-def timeline_with_map(chosen: model.Model, example: model.Example, run: model.Pass) -> None:
-    """The stepper's forward timeline, then the hidden state as a map at the same step."""
-    timelines.forward_timeline(chosen, example, run)
-    hidden_map(chosen, example, run)
 
 
 def _preset(w_hh: float) -> None:
@@ -36,12 +32,12 @@ def _preset(w_hh: float) -> None:
 
 
 def presets(chosen: model.Model) -> None:
-    """W_hh = 0.5, 1, 1.5, −1 for the scalar RNN, as buttons (a full rerun after a click)."""
+    """W_hh = 0.5, 1, 1.5, −1 for the scalar RNN, as buttons."""
     columns = st.columns([1.3, 1, 1, 1, 1, 2])
     columns[0].markdown("Try $W_{hh} =$")
     current = float(chosen.params["W_hh"][0, 0])
     for column, value in zip(columns[1:], PRESETS, strict=False):
-        clicked = column.button(
+        column.button(
             f"{value:g}".replace("-", "−"),  # a real minus sign, as everywhere on screen
             key=f"cobweb_preset:{value}",
             on_click=_preset,
@@ -50,12 +46,10 @@ def presets(chosen: model.Model) -> None:
             width="stretch",
             help=f"Set the scalar RNN's W_hh to {value:g}; its other four numbers stay.",
         )
-        if clicked:  # the model was computed outside this fragment: draw the page again
-            st.rerun(scope="app")
 
 
 def hidden_map(chosen: model.Model, example: model.Example, run: model.Pass) -> None:
-    """The map h_(t−1) → h_t of each day, the cobweb up to the current step, and the slopes."""
+    """The map h_(t−1) → h_t of each day, the window's whole cobweb path, and the slopes."""
     st.subheader("The hidden state as a map")
     if chosen.hidden_size != 1:
         st.info(
@@ -66,7 +60,6 @@ def hidden_map(chosen: model.Model, example: model.Example, run: model.Pass) -> 
         )
         return
     params, T = chosen.params, example.x.shape[0]
-    step = timelines.current_step("fstep", T + 1)
     if chosen.source == "scalar":
         presets(chosen)
     maps = core.day_maps(params, example.x, GRID)  # (T, G)
@@ -83,12 +76,12 @@ def hidden_map(chosen: model.Model, example: model.Example, run: model.Pass) -> 
     left, right = st.columns([3, 2])
     with left:
         layout.chart(
-            cobweb_figure(GRID, maps, path, step, first_day=example.first_day),
+            cobweb_figure(GRID, maps, path, T, first_day=example.first_day),
             "Each curve is one day's map, $h_t = \\tanh(W_{hh} h_{t-1} + W_{xh} x_t + b_h)$: "
             "today's input $x_t$ shifts it, $W_{hh}$ tilts it. The path starts at $h_0 = 0$, "
             "goes up to day 1's curve (that is $h_1$), across to the diagonal (so $h_1$ becomes "
-            "the next day's $h_{t-1}$), up to day 2's curve, and so on: press *Next* and it "
-            f"moves one day. Here $W_{{hh}} = {num(W_hh)}$"
+            "the next day's $h_{t-1}$), up to day 2's curve, and so on to the last day, $h_T$ "
+            f"(the numbers of the ledger above). Here $W_{{hh}} = {num(W_hh)}$"
             + (
                 ": the maps are almost flat, so $h_t$ hardly depends on $h_{t-1}$; try the presets."
                 if abs(W_hh) < 0.1
@@ -98,10 +91,9 @@ def hidden_map(chosen: model.Model, example: model.Example, run: model.Pass) -> 
             key="cobweb",
         )
     with right:
-        reached = min(step, T)
         layout.chart(
-            slopes_figure(slopes, step, first_day=example.first_day),
-            _slopes_caption(slopes, reached),
+            slopes_figure(slopes, T, first_day=example.first_day),
+            _slopes_caption(slopes, T),
             key="cobweb_slopes",
         )
 
@@ -117,7 +109,7 @@ def _slopes_caption(slopes: np.ndarray, reached: int) -> str:
     if reached >= 2:
         kept = float(np.prod(slopes[1:reached]))
         text += (
-            f" So far, a change in $h_1$ reaches $h_{{{reached}}}$ multiplied by "
+            f" Over the window, a change in $h_1$ reaches $h_{{{reached}}}$ multiplied by "
             f"$\\prod_{{t=2}}^{{{reached}}} W_{{hh}}(1 - h_t^2) = {num(kept)}$."
         )
     return text

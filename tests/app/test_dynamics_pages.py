@@ -1,7 +1,7 @@
-"""AppTest: the hidden state's dynamics. On page 2 the scalar RNN's cobweb moves with Next and the
-W_hh presets change the scalar model through its settings (so the URL carries them); on the
-training page every window's h_T is drawn in its principal components, with the chosen window's
-path."""
+"""AppTest: the hidden state's dynamics. On page 2 the scalar RNN's cobweb shows the window's whole
+path at every step, and the W_hh presets change the scalar model through its settings (so the
+URL carries them); on the training page every window's h_T is drawn in its principal components,
+with the chosen window's path."""
 
 from __future__ import annotations
 
@@ -48,18 +48,18 @@ def path(at: AppTest) -> np.ndarray:
     return np.stack([values(trace["x"]), values(trace["y"])], axis=1)
 
 
-def test_the_cobweb_walks_with_next_and_back():
+def test_the_cobweb_shows_the_whole_window_at_every_step():
     at = open_page("pages/stepper.py")
     params = model.scalar_params(at.session_state["settings"])
     trace = core.forward(params, X[:1])
-    full = core.cobweb_path(trace)
-    np.testing.assert_array_equal(path(at), full[:1])  # step 0: only h_0
-    for step in (1, 2, 3):
+    full = core.cobweb_path(trace)  # (2T+1, 2): h_0, then up and across for each of the T days
+    np.testing.assert_array_equal(path(at), full)
+    for _ in range(3):
         at.button(key="fstep:next").click().run()
-        np.testing.assert_array_equal(path(at), full[: 2 * step + 1])
-    at.button(key="fstep:back").click().run()
-    np.testing.assert_array_equal(path(at), full[:5])
-    assert at.query_params["fstep"] == "2"
+        np.testing.assert_array_equal(path(at), full)  # Next moves the ledger, not the map
+    assert at.query_params["fstep"] == "3"
+    slopes = figure(at, "|W_hh·(1 − h_t²)|")["data"][0]
+    np.testing.assert_allclose(values(slopes["y"]), np.abs(core.map_slopes(params, trace)))
     assert not at.exception
 
 
@@ -75,10 +75,10 @@ def test_a_preset_sets_w_hh_keeps_the_other_numbers_and_travels_in_the_url():
     assert at.query_params["W_hh"] == "1.5" and at.query_params["edited"] == "1"
     params = model.scalar_params(settings)
     trace = core.forward(params, X[:1])
-    np.testing.assert_array_equal(path(at), core.cobweb_path(trace)[:7])  # the new model's walk
+    np.testing.assert_array_equal(path(at), core.cobweb_path(trace))  # the new model's walk
     assert at.button(key="cobweb_preset:1.5").disabled  # the model on screen has it already
     slopes = figure(at, "|W_hh·(1 − h_t²)|")["data"][0]
-    np.testing.assert_allclose(values(slopes["y"]), np.abs(core.map_slopes(params, trace))[:3])
+    np.testing.assert_allclose(values(slopes["y"]), np.abs(core.map_slopes(params, trace)))
 
 
 def test_a_vectorized_model_is_told_the_map_is_for_the_scalar_rnn():
