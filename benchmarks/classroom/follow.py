@@ -4,7 +4,10 @@ A move is announced before the teacher clicks: every follower then arms a watch 
 for the teacher's next screen, and the teacher clicks only once all have armed (or a few seconds
 passed). So the moment a follower's screen shows the move is taken where it happens, and no
 follower can have moved before its watch began. The teacher then waits until every follower has
-shown the move (or given up on it) before its next one, as a teacher waits for the room.
+shown the move (or given up on it) before its next one, as a teacher waits for the room. After
+the lead, the teacher waits until every follower has pressed *Explore on my own* before it steps
+on alone: the room still shows the teacher's screen, so a move made earlier would (rightly) move
+a follower's screen that the benchmark then expects to show the lead's last move.
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ class Lead:
         self.finished = False
         self.history: list[Move] = []  # every move the teacher announced
         self.joined: set[int] = set()  # every follower that took part
+        self.all_left = asyncio.Event()  # the lead is over and no follower follows any more
 
     def join(self, idx: int) -> asyncio.Queue:
         """Follower idx takes part from the next move on; its queue yields moves, then None."""
@@ -62,6 +66,8 @@ class Lead:
         """Follower idx stopped following (finished, or failed): no move waits for it."""
         self.members.pop(idx, None)
         self._check()
+        if self.finished and not self.members:
+            self.all_left.set()
 
     def arm(self, move: Move, idx: int) -> None:
         move.armed.add(idx)
@@ -108,3 +114,12 @@ class Lead:
         self.finished = True
         for queue in self.members.values():
             queue.put_nowait(None)
+        if not self.members:
+            self.all_left.set()
+
+    async def until_all_left(self, timeout: float) -> None:
+        """After `finish`: until every follower has left the lead (at most `timeout`)."""
+        try:
+            await asyncio.wait_for(self.all_left.wait(), timeout)
+        except TimeoutError:
+            pass

@@ -63,6 +63,7 @@ async def lead(bench: Bench, idx: int, rng: random.Random, page: Page, expect: E
             await bench.lead.settled(move, FOLLOW_TIMEOUT + 5)
     finally:
         bench.lead.finish()
+    await bench.lead.until_all_left(FOLLOW_TIMEOUT + 5)  # "now explore": the room presses it
     return expect
 
 
@@ -89,10 +90,10 @@ async def follow(bench: Bench, idx: int, page: Page, expect: Expect) -> Expect:
         while following and (move := await queue.get()) is not None:
             shown_it, following = await _follow_move(bench, idx, page, move)
             expect, missed = (move.expect, missed) if shown_it else (expect, True)
+        if following:
+            await page.explore()
     finally:
-        bench.lead.leave(idx)
-    if following:
-        await page.explore()
+        bench.lead.leave(idx)  # after Explore: the teacher steps on alone only then
     if missed or not following:  # an error already: go on from whatever the page shows now
         await page.settle()
         return shown(await page.text(), expect)
