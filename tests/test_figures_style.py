@@ -28,7 +28,10 @@ DIAGRAMS = {
     "backward.unrolled_backward",
     "backward.backward_animation",
 }
-NOT_FIGURES = {"tables.enlarge"}  # takes a figure: it restyles, it does not draw
+NOT_FIGURES = {
+    "tables.enlarge",  # takes a figure: it restyles, it does not draw
+    "cache.cached_figure",  # hands out what another figure function draws
+}
 
 
 def figure_functions() -> dict[str, object]:

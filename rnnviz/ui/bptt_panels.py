@@ -19,6 +19,7 @@ import streamlit as st
 from rnnviz import core
 from rnnviz import settings as schema
 from rnnviz.core import memory
+from rnnviz.figures.cache import cached_figure
 from rnnviz.figures.clipping import clipping_figure, update_table
 from rnnviz.figures.gradcheck import gradcheck_entries, gradcheck_figure, gradcheck_summary
 from rnnviz.figures.memory import gradient_memory_figure
@@ -117,7 +118,7 @@ def vanishing_panel(params: dict) -> None:
             "measured gain of each step and its bound."
         )
     layout.chart(
-        gradient_memory_figure(report),
+        cached_figure(gradient_memory_figure, report),
         r"Blue: $\left\lVert \frac{\partial L}{\partial h_t} \right\rVert$, the size of "
         "`dh_next` when BPTT reaches $h_t$, on a log axis, where equal steps up mean multiplying "
         f"by the same number. {overlay} A cross marks an exact 0, which a log axis cannot show.",
@@ -201,7 +202,7 @@ def gradcheck_panel(params: dict, x: np.ndarray, target: float) -> None:
             icon=":material/check_circle:",
         )
     layout.chart(
-        gradcheck_figure(report),
+        cached_figure(gradcheck_figure, report),
         r"The error is $|g - \text{fd}| \,/\, \max(|g| + |\text{fd}|,\ \text{floor})$, one "
         "point per entry; below the dashed line passes. It never reaches 0: the loss is stored to "
         "about 16 digits, and subtracting two nearly equal losses and dividing by "
@@ -257,7 +258,7 @@ def clipping_panel(
         return
 
     layout.chart(
-        clipping_figure(effect, clip),
+        cached_figure(clipping_figure, effect, clip),
         r"Each bar is one gradient entry $\frac{\partial L}{\partial \theta}$ on this window "
         "(top: from BPTT; bottom: what the update uses). Vermillion bars were outside the yellow "
         "band and were cut to its edge.",

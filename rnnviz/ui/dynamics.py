@@ -16,6 +16,7 @@ import numpy as np
 import streamlit as st
 
 from rnnviz import core
+from rnnviz.figures.cache import cached_figure
 from rnnviz.figures.dynamics import cobweb_figure, slopes_figure
 from rnnviz.text.numbers import num
 from rnnviz.ui import layout, model, state
@@ -76,7 +77,7 @@ def hidden_map(chosen: model.Model, example: model.Example, run: model.Pass) -> 
     left, right = st.columns([3, 2])
     with left:
         layout.chart(
-            cobweb_figure(GRID, maps, path, T, first_day=example.first_day),
+            cached_figure(cobweb_figure, GRID, maps, path, T, first_day=example.first_day),
             "Each curve is one day's map, $h_t = \\tanh(W_{hh} h_{t-1} + W_{xh} x_t + b_h)$: "
             "today's input $x_t$ shifts it, $W_{hh}$ tilts it. The path starts at $h_0 = 0$, "
             "goes up to day 1's curve (that is $h_1$), across to the diagonal (so $h_1$ becomes "
@@ -92,7 +93,7 @@ def hidden_map(chosen: model.Model, example: model.Example, run: model.Pass) -> 
         )
     with right:
         layout.chart(
-            slopes_figure(slopes, T, first_day=example.first_day),
+            cached_figure(slopes_figure, slopes, T, first_day=example.first_day),
             _slopes_caption(slopes, T),
             key="cobweb_slopes",
         )

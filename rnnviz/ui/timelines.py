@@ -17,6 +17,7 @@ import streamlit as st
 
 from rnnviz.core.slips import backward_question, forward_question
 from rnnviz.figures.backward import backward_animation, unrolled_backward
+from rnnviz.figures.cache import cached_figure
 from rnnviz.figures.stepper import hidden_heatmap, tanh_figure
 from rnnviz.figures.unrolled import unrolled_forward
 from rnnviz.text import ledger, ledger_tex
@@ -116,8 +117,13 @@ def forward_timeline(chosen: model.Model, example: model.Example, run: model.Pas
         guess.show_reveal(revealed, forward_question(chosen.params, run.trace, step - 1), hidden)
     guess.controls("fstep", forward_question(chosen.params, run.trace, step), hidden)
     st.plotly_chart(
-        unrolled_forward(
-            run.trace, example.target, run.result.loss, step, first_day=example.first_day
+        cached_figure(
+            unrolled_forward,
+            run.trace,
+            example.target,
+            run.result.loss,
+            step,
+            first_day=example.first_day,
         ),
         width="stretch",
         key="unrolled_forward",
@@ -161,7 +167,7 @@ def forward_timeline(chosen: model.Model, example: model.Example, run: model.Pas
     left, right = st.columns(2)
     with left:
         layout.chart(
-            tanh_figure(run.trace, step),
+            cached_figure(tanh_figure, run.trace, step),
             r"$h_t = \tanh(a_t)$ squashes the pre-activation into $-1 \ldots 1$. Where the curve "
             "is flat ($|a_t|$ above about 2), $h_t$ barely changes with $a_t$: remember this on "
             "the BPTT page.",
@@ -169,7 +175,7 @@ def forward_timeline(chosen: model.Model, example: model.Example, run: model.Pas
         )
     with right:
         layout.chart(
-            hidden_heatmap(run.trace, step),
+            cached_figure(hidden_heatmap, run.trace, step),
             "The memory as a picture: one column $h_t$ per step, one row per hidden unit, filled "
             "as the days are read. Blue is negative, vermillion positive, white 0.",
             key="heatmap",
@@ -198,8 +204,13 @@ def backward_timeline(chosen: model.Model, example: model.Example, run: model.Pa
             (ledger.backward_title(s, T), [line.text for line in lines(s)]) for s in range(T + 2)
         ]
         st.plotly_chart(
-            backward_animation(
-                run.trace, run.result, example.target, ledgers, first_day=example.first_day
+            cached_figure(
+                backward_animation,
+                run.trace,
+                run.result,
+                example.target,
+                ledgers,
+                first_day=example.first_day,
             ),
             width="stretch",
             key="backward_animation",
@@ -218,8 +229,13 @@ def backward_timeline(chosen: model.Model, example: model.Example, run: model.Pa
             guess.show_reveal(revealed, asked, hidden)
         guess.controls("bstep", backward_question(params, run.trace, result, step), hidden)
         st.plotly_chart(
-            unrolled_backward(
-                run.trace, run.result, example.target, step, first_day=example.first_day
+            cached_figure(
+                unrolled_backward,
+                run.trace,
+                run.result,
+                example.target,
+                step,
+                first_day=example.first_day,
             ),
             width="stretch",
             key="unrolled_backward",

@@ -12,6 +12,7 @@ import streamlit as st
 
 from rnnviz import core
 from rnnviz import settings as schema
+from rnnviz.figures.cache import cached_figure
 from rnnviz.figures.inside import hidden_state_figure, weights_figure
 from rnnviz.figures.training import loss_figure, predictions_figure, tutorial_test_figure
 from rnnviz.runs import RunResult, TrainedModel, TrainRequest, score
@@ -177,7 +178,8 @@ def predictions(result: RunResult) -> None:
         else f"on the windows it trains on and, shaded, the {split.n_test} held-out days"
     )
     layout.chart(
-        predictions_figure(
+        cached_figure(
+            predictions_figure,
             temps,
             result.predict(X),
             request.seq_len,
@@ -203,7 +205,9 @@ def tutorial_test(result: RunResult) -> None:
     prediction, truth = float(result.predict(X[:1])[0]), float(y[0])
     left, right = st.columns([2, 1])
     with left:
-        layout.chart(tutorial_test_figure(X[0], prediction, truth), None, key="tutorial_test")
+        layout.chart(
+            cached_figure(tutorial_test_figure, X[0], prediction, truth), None, key="tutorial_test"
+        )
     with right:
         st.metric(f"Prediction for day {seq_len + 1}", numbers.num(prediction))
         st.metric(f"True day {seq_len + 1}", numbers.num(truth))
@@ -236,7 +240,7 @@ def hidden_state(result: RunResult) -> None:
         else "$x_t$ are the standardised temperatures"
     )
     layout.chart(
-        hidden_state_figure(trace.h[0], x),
+        cached_figure(hidden_state_figure, trace.h[0], x),
         f"Window {index + 1}: days {index + 1}–{index + seq_len} in ({inputs}), prediction for "
         f"day {index + seq_len + 1}: {numbers.num(prediction)} (true {numbers.num(y[index])}). "
         "Each column is one timestep's $h_t = \\tanh(a_t)$, with "
@@ -253,7 +257,9 @@ def weights(result: RunResult) -> None:
     for tab, name in zip(tabs, core.PARAM_NAMES, strict=True):
         with tab:
             layout.chart(
-                weights_figure(name, result.initial_params[name], result.params[name]),
+                cached_figure(
+                    weights_figure, name, result.initial_params[name], result.params[name]
+                ),
                 None,
                 key=f"weights_{name}",
             )
