@@ -16,7 +16,7 @@ import random
 
 from benchmarks.classroom.bench import Bench, Follow
 from benchmarks.classroom.follow import Move
-from benchmarks.classroom.moves import LEAD, Expect, Plan, shown
+from benchmarks.classroom.moves import LEAD, Expect, Plan, on_screen, shown
 from benchmarks.classroom.stepping import Page, check_shows, make_move, wait_flag
 from benchmarks.stclient import ClickTimeout
 
@@ -112,7 +112,12 @@ async def _follow_move(bench: Bench, idx: int, page: Page, move: Move) -> tuple[
         at = None
         following = await page.following()
         if following:
-            what = f"did not show the teacher's move {move.index + 1} ({move.kind}) in time"
+            text = await page.text()
+            missing = [part for part in move.expect.texts() if part not in text]
+            what = (
+                f"did not show the teacher's move {move.index + 1} ({move.kind}) in time: "
+                f"missing {missing}; page: {on_screen(text)}"
+            )
         else:
             what = (
                 f"by the teacher's move {move.index + 1}, the page had stopped following the "
