@@ -28,11 +28,39 @@ def by_name(fig, name):
 
 
 def gradient_arrows(fig):
-    """The annotations that are arrows between hidden/output nodes on the h row, i.e. the
-    gradient arrows (the x → h arrows are vertical)."""
+    """The shafts of the arrows between hidden/output nodes on the h row, i.e. the gradient
+    arrows (the x → h arrows are vertical), in the order drawn."""
     return [
-        a for a in fig.layout.annotations if a.showarrow and a.y == unrolled.ROW_H and a.ay == a.y
+        t for t in fig.data if t.name == unrolled.ARROW_NAME and t.y[0] == t.y[1] == unrolled.ROW_H
     ]
+
+
+def test_every_arrow_has_its_head_pointing_from_its_start_to_its_end():
+    _, trace, result, target = window(w_hh=0.5)
+    for fig in (
+        unrolled.unrolled_forward(trace, target, result.loss, 3),
+        backward.unrolled_backward(trace, result, target, T + 1),
+    ):
+        shafts = [t for t in fig.data if t.name == unrolled.ARROW_NAME]
+        (heads,) = [t for t in fig.data if t.name == unrolled.ARROW_HEADS]
+        assert len(heads.x) == len(shafts)
+        for shaft, x, y, angle, colour in zip(
+            shafts, heads.x, heads.y, heads.marker.angle, heads.marker.color, strict=True
+        ):
+            dx, dy = x - shaft.x[0], y - shaft.y[0]
+            assert (dx == 0) != (dy == 0)  # horizontal or vertical, from a node to a node
+            assert (
+                angle
+                == {(0, 1): 0, (1, 0): 90, (0, -1): 180, (-1, 0): -90}[
+                    (int(np.sign(dx)), int(np.sign(dy)))
+                ]
+            )
+            assert colour == shaft.line.color
+        # Drawn under the nodes, so a shaft that reaches a node's centre hides behind it.
+        names = [t.name for t in fig.data]
+        assert max(
+            i for i, n in enumerate(names) if n in (unrolled.ARROW_NAME, unrolled.ARROW_HEADS)
+        ) < names.index("hidden states h_t")
 
 
 @pytest.mark.parametrize("step", range(T + 2))
@@ -76,7 +104,7 @@ def test_backward_arrows_carry_the_engines_gradients_with_ordered_widths():
     arrows = gradient_arrows(fig)
     assert len(arrows) == T + 2  # L → y, y → h_T, then h_t → h_(t-1) for t = T … 1
     magnitudes = [abs(result.dL_dy[0]), *np.abs(result.dh[0, ::-1, 0])]
-    widths = [a.arrowwidth for a in arrows]
+    widths = [a.line.width for a in arrows]
     # Widths ordered exactly as the gradient magnitudes.
     assert np.array_equal(np.argsort(widths, kind="stable"), np.argsort(magnitudes, kind="stable"))
     assert min(widths) == backward.WIDTH_MIN and max(widths) == backward.WIDTH_MAX
@@ -89,7 +117,7 @@ def test_backward_arrows_carry_the_engines_gradients_with_ordered_widths():
 def test_backward_reaches_one_more_arrow_per_step(step):
     _, trace, result, target = window(w_hh=0.5)
     fig = backward.unrolled_backward(trace, result, target, step)
-    reached = [a for a in gradient_arrows(fig) if a.arrowcolor != unrolled.PENDING]
+    reached = [a for a in gradient_arrows(fig) if a.line.color != unrolled.PENDING]
     assert len(reached) == (0 if step == 0 else step + 1)
 
 

@@ -190,6 +190,12 @@ class ChromiumPage:
     async def text(self) -> str:
         return await self.page.evaluate("() => window.__rnnviz.mainText()")
 
+    async def evidence(self, name: str) -> str:
+        """A screenshot of the page now, for a failure's report: where it was saved."""
+        path = f"/tmp/{name}.png"
+        await self.page.screenshot(path=path)
+        return f"screenshot {path}"
+
     async def settle(self) -> None:
         await self.page.wait_for_timeout(150)  # the script state flips shortly after a click
         await self.page.wait_for_function(

@@ -114,9 +114,10 @@ async def _follow_move(bench: Bench, idx: int, page: Page, move: Move) -> tuple[
         if following:
             text = await page.text()
             missing = [part for part in move.expect.texts() if part not in text]
+            seen = await page.evidence(f"classroom-s{idx}-move{move.index + 1}")
             what = (
                 f"did not show the teacher's move {move.index + 1} ({move.kind}) in time: "
-                f"missing {missing}; page: {on_screen(text)}"
+                f"missing {missing}; page: {on_screen(text)} ({seen})"
             )
         else:
             what = (

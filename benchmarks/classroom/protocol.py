@@ -57,6 +57,10 @@ class ProtocolPage:
     async def text(self) -> str:
         return "\n".join(self.client.texts())
 
+    async def evidence(self, name: str) -> str:
+        """What a failure's report can say of a protocol page beyond its text: nothing to keep."""
+        return "running" if self.client.running else "idle"
+
     async def settle(self) -> None:
         await self.client.wait_for(lambda c: not c.running, CLICK_TIMEOUT)
 

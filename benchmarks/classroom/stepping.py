@@ -39,6 +39,10 @@ class Page(Protocol):
     async def text(self) -> str:
         """Every text of the page's main area."""
 
+    async def evidence(self, name: str) -> str:
+        """For a failure's report: a screenshot saved under `name` (Chromium), or whether the
+        script is running (protocol)."""
+
     async def settle(self) -> None:
         """Wait until the page's script is idle (after a move that timed out)."""
 

@@ -21,6 +21,7 @@ from rnnviz.figures.unrolled import (
     ROW_LABEL,
     Geometry,
     arrow,
+    arrow_traces,
     day_labels,
     diagram_layout,
     label_at,
@@ -104,7 +105,8 @@ def _backward_arrows(trace, result) -> list[tuple[tuple, tuple, float, str, int]
 
 
 def _backward_state(trace, result, target: float, step: int, first_day: int, bar=(0.7, 0.55)):
-    """Node traces and annotations of backward step `step`."""
+    """The traces (arrows, then nodes and the colour bar) and annotations of backward step
+    `step`."""
     T = trace.x.shape[1]
     geo = Geometry(T)
     arrows = _backward_arrows(trace, result)
@@ -127,12 +129,12 @@ def _backward_state(trace, result, target: float, step: int, first_day: int, bar
         first_day=first_day,
     )
     annotations = day_labels(geo, first_day)
-    annotations += [arrow(geo.x[t - 1], geo.h[t], 1, PENDING) for t in range(1, T + 1)]
-    annotations.append(arrow(geo.target, geo.L, 1, PENDING))
+    drawn = [arrow(geo.x[t - 1], geo.h[t], 1, PENDING) for t in range(1, T + 1)]
+    drawn.append(arrow(geo.target, geo.L, 1, PENDING))
     for (start, end, mag, label, first), width in zip(arrows, widths, strict=True):
         reached = step >= first
         colour = _gradient_colour(mag, log_range) if reached else PENDING
-        annotations.append(arrow(start, end, float(width) if reached else 1.0, colour))
+        drawn.append(arrow(start, end, float(width) if reached else 1.0, colour))
         is_now = reached and first == step
         text = f"<b>{label}</b>" if is_now else label
         annotations.append(
@@ -166,7 +168,7 @@ def _backward_state(trace, result, target: float, step: int, first_day: int, bar
         hoverinfo="skip",
         showlegend=False,
     )
-    return [*nodes, scale], annotations
+    return [*arrow_traces(drawn), *nodes, scale], annotations
 
 
 def unrolled_backward(trace, result, target: float, step: int, *, first_day: int = 1) -> go.Figure:
