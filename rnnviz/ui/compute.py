@@ -20,9 +20,12 @@ from rnnviz.server.jobs import TrainingPool
 from rnnviz.server.rooms import room_reporter
 from rnnviz.ui import presenter, series, state
 
-# One worker leaves the second core of a 2-core classroom server to the web server itself
-# (measured against two: see the README's classroom section).
-WORKERS = int(os.environ.get("RNNVIZ_TRAINING_WORKERS", "1"))
+# Two workers: a room's trainings form one batch per hidden size (and series, window, ...), and
+# two batches then train side by side. Measured with benchmarks/classroom_load.py (30 students
+# training, a third at H = 8) on 2 cores: the trainings' p95 was 52-58 s with two workers and
+# 78 s with one, and the stepping clicks were no slower. The workers run at nice 10, below the
+# web server. See the README's classroom section.
+WORKERS = int(os.environ.get("RNNVIZ_TRAINING_WORKERS", "2"))
 
 
 @st.cache_resource(show_spinner=False)
