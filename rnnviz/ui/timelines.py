@@ -199,22 +199,18 @@ def backward_timeline(chosen: model.Model, example: model.Example, run: model.Pa
     def lines(step: int) -> list[ledger.LedgerLine]:
         return ledger.backward_lines(chosen.params, run.trace, run.result, example.target, step)
 
+    def diagram(build, what, key: str) -> None:
+        """The backward picture `build` draws of this pass, at a step or with every ledger."""
+        figure = cached_figure(
+            build, run.trace, run.result, example.target, what, first_day=example.first_day
+        )
+        st.plotly_chart(figure, width="stretch", key=key)
+
     if state.values()["play"]:
         ledgers = [
             (ledger.backward_title(s, T), [line.text for line in lines(s)]) for s in range(T + 2)
         ]
-        st.plotly_chart(
-            cached_figure(
-                backward_animation,
-                run.trace,
-                run.result,
-                example.target,
-                ledgers,
-                first_day=example.first_day,
-            ),
-            width="stretch",
-            key="backward_animation",
-        )
+        diagram(backward_animation, ledgers, "backward_animation")
         st.caption(
             "Press Play: the animation runs in your browser, each frame with its own ledger "
             "lines. Drag the slider to any step; switch the toggle off to step with Back and "
@@ -228,18 +224,7 @@ def backward_timeline(chosen: model.Model, example: model.Example, run: model.Pa
             asked = backward_question(params, run.trace, result, step - 1)
             guess.show_reveal(revealed, asked, hidden)
         guess.controls("bstep", backward_question(params, run.trace, result, step), hidden)
-        st.plotly_chart(
-            cached_figure(
-                unrolled_backward,
-                run.trace,
-                run.result,
-                example.target,
-                step,
-                first_day=example.first_day,
-            ),
-            width="stretch",
-            key="unrolled_backward",
-        )
+        diagram(unrolled_backward, step, "unrolled_backward")
         typeset = ledger_tex.backward_tex(params, run.trace, result, example.target, step)
         show_ledger(ledger_tex.backward_heading(step, T), typeset, lines(step), "backward_ledger")
         st.caption(
