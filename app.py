@@ -2,10 +2,9 @@
 
 import streamlit as st
 
-from rnnviz.ui import layout, presenter, registry, run_order, series, server, state
+from rnnviz.ui import layout, presenter, registry, series, server, state
 
 server.freeze_startup_objects()
-run_order.install()  # a timer's fragment run no longer drops the end of the run before it
 st.set_page_config(
     page_title="rnnviz: RNNs and BPTT, step by step",
     page_icon=":material/autorenew:",
