@@ -60,16 +60,17 @@ def arrow(start, end, width: float, colour: str) -> Arrow:
 
 def arrow_traces(arrows: list[Arrow]) -> list[dict]:
     """Arrows as scatter traces, to go before the nodes: one shaft each, from its start node's
-    centre to just inside its head, and one trace of all the heads, each a marker standing off
-    its end node's centre by the node's radius, so its tip touches the node.
+    centre (hidden under that node) towards its end, and one trace of all the heads, triangles
+    turned along their arrows and moved back from the end node's centre by its radius plus half
+    their size, so each tip touches its node.
 
     Traces, not layout annotations: every step click redraws the diagram in the browser, and
     Plotly measures each annotation arrow's path (SVG getTotalLength) as it lays it out. In
-    Chromium the BPTT diagram took 72 ms to draw with its 13 arrows as annotations, 51 ms as
-    traces. A shaft is a line of fixed width in px while the diagram's scale depends on the
-    page's width, so a wide shaft stops `SHAFT_BACK_PX` short of its end node's centre at
-    `PX_PER_UNIT` px per diagram unit (about 120-160 px in the app's wide layout): inside the
-    head at any such scale, where the head is wider than the shaft.
+    Chromium the BPTT diagram's newPlot took 62-73 ms with its 13 arrows as annotations and
+    47 ms as traces. A shaft's width is in px while the diagram's scale follows the page's width,
+    so a shaft wider than 3 px stops short of its end node by the node's radius and half its
+    head, counted at `PX_PER_UNIT`: inside its head at the 120-160 px per unit of the app's
+    wide layout, where the head is wider than the shaft. Thinner shafts run to the node's centre.
     """
     traces: list[dict] = []
     for a in arrows:
