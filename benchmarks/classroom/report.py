@@ -12,7 +12,7 @@ from benchmarks.classroom.sampling import Sampler
 from benchmarks.classroom.scenario import SMALL_H, Client
 from benchmarks.classroom.stats import line, verdict
 from benchmarks.classroom.targets import MB, MEMORY_TARGET, targets, train_times
-from rnnviz.ui.compute import WORKERS
+from rnnviz.server.jobs import APP_WORKERS
 
 ACTIONS = (  # Click.action -> its label
     ("step", "stepper button (fragment rerun)"),
@@ -70,7 +70,9 @@ def header(bench: Bench, sampler: Sampler, wall: float) -> None:
         "clients send the same BackMsgs as a browser (benchmarks/stclient/) at a fraction of "
         "the CPU; the Chromium pages measure what a student sees, rendering included."
     )
-    workers = os.environ.get("RNNVIZ_TRAINING_WORKERS") or s.workers or f"{WORKERS} (app default)"
+    workers = (
+        os.environ.get("RNNVIZ_TRAINING_WORKERS") or s.workers or f"{APP_WORKERS} (app default)"
+    )
     print(
         f"  scenario: {s.describe()}; {s.clicks} moves per session, think time "
         f"{0.5 * s.think:.2f}–{1.5 * s.think:.2f} s, sessions opened over {s.ramp:.0f} s; "

@@ -41,6 +41,12 @@ from rnnviz.server.workers import Workers
 # How much lower the workers' CPU priority is than the server's (Linux nice, 0 … 19). Training
 # only ever waits a little longer for it; a click then never waits for a training step.
 WORKER_NICENESS = 10
+# The app's pool (RNNVIZ_TRAINING_WORKERS overrides it): a room's trainings form one batch per
+# hidden size (and series, window, ...), and two batches then train side by side. Measured with
+# benchmarks/classroom_load.py (30 students training, a third at H = 8) on 2 cores: the
+# trainings' p95 was 52-58 s with two workers and 78 s with one, and the stepping clicks were no
+# slower. See the README's classroom section.
+APP_WORKERS = 2
 FAILED_WORKER = (
     "The training process stopped unexpectedly, so this training was lost. Press Train to run "
     "it again."

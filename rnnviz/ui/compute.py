@@ -16,16 +16,11 @@ import streamlit as st
 
 from rnnviz import settings as schema
 from rnnviz.runs import TrainRequest
-from rnnviz.server.jobs import TrainingPool
+from rnnviz.server.jobs import APP_WORKERS, TrainingPool
 from rnnviz.server.rooms import room_reporter
 from rnnviz.ui import presenter, series, state
 
-# Two workers: a room's trainings form one batch per hidden size (and series, window, ...), and
-# two batches then train side by side. Measured with benchmarks/classroom_load.py (30 students
-# training, a third at H = 8) on 2 cores: the trainings' p95 was 52-58 s with two workers and
-# 78 s with one, and the stepping clicks were no slower. The workers run at nice 10, below the
-# web server. See the README's classroom section.
-WORKERS = int(os.environ.get("RNNVIZ_TRAINING_WORKERS", "2"))
+WORKERS = int(os.environ.get("RNNVIZ_TRAINING_WORKERS", str(APP_WORKERS)))
 
 
 @st.cache_resource(show_spinner=False)
