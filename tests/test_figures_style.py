@@ -160,6 +160,10 @@ def test_figure_leaves_colours_and_axis_fonts_to_the_theme(figures, name):
             assert "tickfont" not in axis and "font" not in axis.get("title", {}), key
     for note in annotations(fig):
         assert note.font.size is None or note.font.size in style.TEXT_SIZES, note.text
+    for trace in fig.data:
+        sizes = getattr(trace, "textfont", None) and trace.textfont.size
+        for size in sizes if isinstance(sizes, tuple) else [sizes]:
+            assert size is None or size in style.TEXT_SIZES, trace.name
 
 
 def test_a_template_costs_no_bytes_on_the_wire(figures):

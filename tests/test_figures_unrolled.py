@@ -27,12 +27,18 @@ def by_name(fig, name):
     return next(trace for trace in fig.data if trace.name == name)
 
 
+def shafts(fig):
+    return [s for s in fig.layout.shapes if s.name == unrolled.ARROW_NAME]
+
+
 def gradient_arrows(fig):
     """The shafts of the arrows between hidden/output nodes on the h row, i.e. the gradient
     arrows (the x → h arrows are vertical), in the order drawn."""
-    return [
-        t for t in fig.data if t.name == unrolled.ARROW_NAME and t.y[0] == t.y[1] == unrolled.ROW_H
-    ]
+    return [s for s in shafts(fig) if s.y0 == s.y1 == unrolled.ROW_H]
+
+
+def labels(fig) -> list[str]:
+    return list(by_name(fig, unrolled.LABELS).text)
 
 
 def test_every_arrow_has_its_head_pointing_from_its_start_to_its_end():
@@ -41,13 +47,12 @@ def test_every_arrow_has_its_head_pointing_from_its_start_to_its_end():
         unrolled.unrolled_forward(trace, target, result.loss, 3),
         backward.unrolled_backward(trace, result, target, T + 1),
     ):
-        shafts = [t for t in fig.data if t.name == unrolled.ARROW_NAME]
         (heads,) = [t for t in fig.data if t.name == unrolled.ARROW_HEADS]
-        assert len(heads.x) == len(shafts)
+        assert len(heads.x) == len(shafts(fig))
         for shaft, x, y, angle, colour in zip(
-            shafts, heads.x, heads.y, heads.marker.angle, heads.marker.color, strict=True
+            shafts(fig), heads.x, heads.y, heads.marker.angle, heads.marker.color, strict=True
         ):
-            dx, dy = x - shaft.x[0], y - shaft.y[0]
+            dx, dy = x - shaft.x0, y - shaft.y0
             assert (dx == 0) != (dy == 0)  # horizontal or vertical, from a node to a node
             assert (
                 angle
@@ -57,10 +62,9 @@ def test_every_arrow_has_its_head_pointing_from_its_start_to_its_end():
             )
             assert colour == shaft.line.color
         # Drawn under the nodes, so a shaft that reaches a node's centre hides behind it.
+        assert {s.layer for s in shafts(fig)} == {"below"}
         names = [t.name for t in fig.data]
-        assert max(
-            i for i, n in enumerate(names) if n in (unrolled.ARROW_NAME, unrolled.ARROW_HEADS)
-        ) < names.index("hidden states h_t")
+        assert names.index(unrolled.ARROW_HEADS) < names.index("hidden states h_t")
 
 
 @pytest.mark.parametrize("step", range(T + 2))
@@ -77,7 +81,7 @@ def test_forward_fills_the_computed_nodes_with_the_engines_values(step):
     assert [text.split("<br>")[1] for text in inputs.text] == [ledger.num(v) for v in trace.x[0]]
     output = by_name(fig, "output y and loss L")
     assert (output.text[0] == f"y<br>{ledger.num(trace.y_pred[0])}") == (step == T + 1)
-    days = [a.text for a in fig.layout.annotations if a.text.startswith("day ")]
+    days = [text for text in labels(fig) if text.startswith("day ")]
     assert days == ["day 11", "day 12", "day 13", "day 14", "day 15", "day 16"]
 
 
@@ -108,9 +112,9 @@ def test_backward_arrows_carry_the_engines_gradients_with_ordered_widths():
     # Widths ordered exactly as the gradient magnitudes.
     assert np.array_equal(np.argsort(widths, kind="stable"), np.argsort(magnitudes, kind="stable"))
     assert min(widths) == backward.WIDTH_MIN and max(widths) == backward.WIDTH_MAX
-    labels = [a.text for a in fig.layout.annotations if "dL/d" in (a.text or "")]
-    assert f"dL/dy = {ledger.num(result.dL_dy[0])}" in labels[0]
-    assert any(ledger.num(result.dh[0, 0, 0]) in label for label in labels)
+    gradients = [text for text in labels(fig) if "dL/d" in text]
+    assert f"dL/dy = {ledger.num(result.dL_dy[0])}" in gradients[0]
+    assert any(ledger.num(result.dh[0, 0, 0]) in label for label in gradients)
 
 
 @pytest.mark.parametrize("step", range(T + 2))
@@ -162,6 +166,7 @@ def test_animation_has_one_frame_per_backward_step_with_its_ledger_inside():
         for line in lines:
             assert line.replace("&", "&amp;").replace("<", "&lt;") in text
         assert len(frame.data) == len(fig.data)  # every frame updates every trace
+        assert len(frame.layout.shapes) == len(fig.layout.shapes)  # and every shaft
     assert ledger_text(fig.layout.annotations) == ledger_text(fig.frames[0].layout.annotations)
     labels = [b.label for b in fig.layout.updatemenus[0].buttons]
     assert labels == ["Play", "Pause"]

@@ -20,11 +20,13 @@ from rnnviz.figures.unrolled import (
     PENDING,
     ROW_LABEL,
     Geometry,
+    Label,
     arrow,
-    arrow_traces,
+    arrow_heads,
+    arrow_shapes,
     day_labels,
     diagram_layout,
-    label_at,
+    labels_trace,
     magnitude,
     node_traces,
     subscript,
@@ -105,8 +107,8 @@ def _backward_arrows(trace, result) -> list[tuple[tuple, tuple, float, str, int]
 
 
 def _backward_state(trace, result, target: float, step: int, first_day: int, bar=(0.7, 0.55)):
-    """The traces (arrows, then nodes and the colour bar) and annotations of backward step
-    `step`."""
+    """The traces (arrow heads, nodes, the colour bar, labels) and the arrows' shafts (layout
+    shapes) of backward step `step`; the same traces at every step, so they can be frames."""
     T = trace.x.shape[1]
     geo = Geometry(T)
     arrows = _backward_arrows(trace, result)
@@ -128,7 +130,7 @@ def _backward_state(trace, result, target: float, step: int, first_day: int, bar
         current=current,
         first_day=first_day,
     )
-    annotations = day_labels(geo, first_day)
+    labels = day_labels(geo, first_day)
     drawn = [arrow(geo.x[t - 1], geo.h[t], 1, PENDING) for t in range(1, T + 1)]
     drawn.append(arrow(geo.target, geo.L, 1, PENDING))
     for (start, end, mag, label, first), width in zip(arrows, widths, strict=True):
@@ -137,13 +139,13 @@ def _backward_state(trace, result, target: float, step: int, first_day: int, bar
         drawn.append(arrow(start, end, float(width) if reached else 1.0, colour))
         is_now = reached and first == step
         text = f"<b>{label}</b>" if is_now else label
-        annotations.append(
-            label_at(
+        labels.append(
+            Label(
                 (start[0] + end[0]) / 2,
                 ROW_LABEL,
                 text if reached else "",
-                size=style.LABEL_SIZE,
-                color=palette.VERMILLION if is_now else palette.BLACK,
+                style.LABEL_SIZE,
+                palette.VERMILLION if is_now else palette.BLACK,
             )
         )
     # A colour bar for the gradient scale: an invisible point that carries it.
@@ -168,7 +170,7 @@ def _backward_state(trace, result, target: float, step: int, first_day: int, bar
         hoverinfo="skip",
         showlegend=False,
     )
-    return [*arrow_traces(drawn), *nodes, scale], annotations
+    return [arrow_heads(drawn), *nodes, scale, labels_trace(labels)], arrow_shapes(drawn)
 
 
 def unrolled_backward(trace, result, target: float, step: int, *, first_day: int = 1) -> go.Figure:
@@ -188,10 +190,8 @@ def unrolled_backward(trace, result, target: float, step: int, *, first_day: int
     T = trace.x.shape[1]
     if not 0 <= step <= T + 1:
         raise ValueError(f"The backward step must be 0 … {T + 1}, got {step}.")
-    data, annotations = _backward_state(trace, result, target, step, first_day)
-    fig = go.Figure(data=data, layout=diagram_layout(T, 320))
-    fig.update_layout(annotations=annotations)
-    return fig
+    data, shafts = _backward_state(trace, result, target, step, first_day)
+    return go.Figure(data=data, layout={**diagram_layout(T, 320), "shapes": shafts})
 
 
 def _wrap(line: str, width: int = LEDGER_WIDTH) -> list[str]:
@@ -256,13 +256,15 @@ def backward_animation(
     labels = ["start", "A", *(f"t={T + 2 - s}" for s in range(2, T + 2))]
     frames = []
     for s, (title, lines) in enumerate(ledgers):
-        data, annotations = _backward_state(trace, result, target, s, first_day, bar=(0.77, 0.3))
-        annotations.append(_ledger_annotation(title, lines))
-        frames.append(go.Frame(name=names[s], data=data, layout={"annotations": annotations}))
+        data, shafts = _backward_state(trace, result, target, s, first_day, bar=(0.77, 0.3))
+        ledger = [_ledger_annotation(title, lines)]
+        frames.append(
+            go.Frame(name=names[s], data=data, layout={"shapes": shafts, "annotations": ledger})
+        )
     layout = diagram_layout(T, 600)
     layout["yaxis"]["domain"] = [DIAGRAM_BOTTOM, 1.0]
     fig = go.Figure(data=frames[0].data, layout=layout, frames=frames)
-    fig.update_layout(annotations=frames[0].layout.annotations)
+    fig.update_layout(shapes=frames[0].layout.shapes, annotations=frames[0].layout.annotations)
     jump = {
         "mode": "immediate",
         "frame": {"duration": 0, "redraw": True},

@@ -18,8 +18,9 @@ from rnnviz.figures import palette, style
 from rnnviz.text.ledger import num
 
 NODE_SIZE = 58  # marker diameter in px; arrows stop this far from a node's centre, halved
-PX_PER_UNIT = 140  # px per diagram unit, about, in the app's wide layout (see arrow_traces)
-ARROW_NAME, ARROW_HEADS = "arrow", "arrow heads"  # the arrow traces' names (not in a legend)
+PX_PER_UNIT = 140  # px per diagram unit, about, in the app's wide layout (see arrow_shapes)
+ARROW_NAME, ARROW_HEADS = "arrow", "arrow heads"  # the shafts' shape name, the heads' trace name
+LABELS = "labels"  # the name of the diagram's text trace
 ROW_H, ROW_X, ROW_LABEL = 1.0, 0.0, 1.42  # y of the hidden row, the input row, gradient labels
 PENDING = "#DDDDDD"  # arrows and nodes not reached yet
 CURRENT_WIDTH = 5.0  # outline of the nodes the current step touches
@@ -54,83 +55,107 @@ class Arrow:
 
 
 def arrow(start, end, width: float, colour: str) -> Arrow:
-    """An arrow from node `start` to node `end`: see `arrow_traces` for how it is drawn."""
+    """An arrow from node `start` to node `end`: see `arrow_shapes` for how it is drawn."""
     return Arrow(tuple(map(float, start)), tuple(map(float, end)), float(width), colour)
 
 
-def arrow_traces(arrows: list[Arrow]) -> list[dict]:
-    """Arrows as scatter traces, to go before the nodes: one shaft each, from its start node's
-    centre (hidden under that node) towards its end, and one trace of all the heads, triangles
-    turned along their arrows and moved back from the end node's centre by its radius plus half
-    their size, so each tip touches its node.
+def arrow_shapes(arrows: list[Arrow]) -> list[dict]:
+    """The arrows' shafts as layout line shapes, drawn under every trace: from the start node's
+    centre (hidden under that node) towards the end node, where `arrow_heads` puts the tip.
 
-    Traces, not layout annotations: every step click redraws the diagram in the browser, and
-    Plotly measures each annotation arrow's path (SVG getTotalLength) as it lays it out. In
-    Chromium the BPTT diagram's newPlot took 62-73 ms with its 13 arrows as annotations and
-    47 ms as traces. A shaft's width is in px while the diagram's scale follows the page's width,
-    so a shaft wider than 3 px stops short of its end node by the node's radius and half its
-    head, counted at `PX_PER_UNIT`: inside its head at the 120-160 px per unit of the app's
-    wide layout, where the head is wider than the shaft. Thinner shafts run to the node's centre.
+    Shapes, not traces or annotations: every step click redraws the diagram in the browser, and
+    Plotly's cost grows with each trace (it checks every attribute of every trace against its
+    schema) and with each annotation arrow (it measures the arrow's path). In Chromium the BPTT
+    diagram's newPlot took 62-73 ms with its 13 arrows as annotations, 46-65 ms with them as
+    traces, and 30-38 ms as shapes with the labels in one text trace (`labels_trace`). A shaft's
+    width is in px while the diagram's scale follows the page's width, so a shaft wider than
+    3 px stops short of its end node by the node's radius and half its head, counted at
+    `PX_PER_UNIT`: inside its head at the 120-160 px per unit of the app's wide layout, where the
+    head is wider than the shaft. Thinner shafts run to the node's centre.
     """
-    traces: list[dict] = []
+    shapes = []
     for a in arrows:
         (x0, y0), (x1, y1) = a.start, a.end
         back = 0.0 if a.width <= 3 else (NODE_SIZE / 2 + 0.5 * a.head) / PX_PER_UNIT
         length = float(np.hypot(x1 - x0, y1 - y0))
         stop = max(length - back, 0.0) / length if length else 1.0
-        traces.append(
+        shapes.append(
             {
-                "type": "scatter",
-                "x": [x0, x0 + (x1 - x0) * stop],
-                "y": [y0, y0 + (y1 - y0) * stop],
-                "mode": "lines",
-                "line": {"color": a.colour, "width": a.width},
+                "type": "line",
                 "name": ARROW_NAME,
-                "showlegend": False,
-                "hoverinfo": "skip",
+                "xref": "x",
+                "yref": "y",
+                "x0": x0,
+                "y0": y0,
+                "x1": x0 + (x1 - x0) * stop,
+                "y1": y0 + (y1 - y0) * stop,
+                "line": {"color": a.colour, "width": a.width},
+                "layer": "below",
             }
         )
-    traces.append(
-        {
-            "type": "scatter",
-            "x": [a.end[0] for a in arrows],
-            "y": [a.end[1] for a in arrows],
-            "mode": "markers",
-            "marker": {
-                "symbol": "triangle-up",
-                "size": [a.head for a in arrows],
-                "angle": [a.angle for a in arrows],
-                "standoff": [NODE_SIZE / 2 + a.head / 2 for a in arrows],
-                "color": [a.colour for a in arrows],
-                "line": {"width": 0},
-            },
-            "name": ARROW_HEADS,
-            "showlegend": False,
-            "hoverinfo": "skip",
-        }
-    )
-    return traces
+    return shapes
 
 
-def label_at(x: float, y: float, text: str, **font) -> dict:
-    """A layout annotation: `text` centred at (x, y) in data coordinates, black unless `font`
-    says otherwise (the diagram is drawn on white in light and dark mode alike)."""
+def arrow_heads(arrows: list[Arrow]) -> dict:
+    """All the arrows' heads as one scatter trace, to go before the nodes: triangles turned along
+    their arrows and moved back from the end node's centre by its radius plus half their size,
+    so each tip touches its node."""
     return {
-        "x": x,
-        "y": y,
-        "xref": "x",
-        "yref": "y",
-        "text": text,
-        "showarrow": False,
-        "font": {"size": style.FONT_SIZE, "color": palette.BLACK, **font},
+        "type": "scatter",
+        "x": [a.end[0] for a in arrows],
+        "y": [a.end[1] for a in arrows],
+        "mode": "markers",
+        "marker": {
+            "symbol": "triangle-up",
+            "size": [a.head for a in arrows],
+            "angle": [a.angle for a in arrows],
+            "standoff": [NODE_SIZE / 2 + a.head / 2 for a in arrows],
+            "color": [a.colour for a in arrows],
+            "line": {"width": 0},
+        },
+        "name": ARROW_HEADS,
+        "showlegend": False,
+        "hoverinfo": "skip",
     }
 
 
-def day_labels(geo: Geometry, first_day: int) -> list[dict]:
+@dataclass(frozen=True)
+class Label:
+    """`text` centred at (x, y) in data coordinates, `size` px, black unless `colour` says
+    otherwise (the diagram is drawn on white in light and dark mode alike)."""
+
+    x: float
+    y: float
+    text: str
+    size: int = style.FONT_SIZE
+    colour: str = palette.BLACK
+
+
+def labels_trace(labels: list[Label]) -> dict:
+    """The diagram's labels as one text trace (cheaper to draw than an annotation each, see
+    `arrow_shapes`), never clipped at the plot's edge, with no hover."""
+    return {
+        "type": "scatter",
+        "x": [label.x for label in labels],
+        "y": [label.y for label in labels],
+        "text": [label.text for label in labels],
+        "mode": "text",
+        "textfont": {
+            "size": [label.size for label in labels],
+            "color": [label.colour for label in labels],
+        },
+        "cliponaxis": False,
+        "name": LABELS,
+        "showlegend": False,
+        "hoverinfo": "skip",
+    }
+
+
+def day_labels(geo: Geometry, first_day: int) -> list[Label]:
     """'day d' under each input box and the target, days counted from 1."""
     boxes = [*(x for x, _ in geo.x), geo.target[0]]
     return [
-        label_at(x, ROW_X - 0.36, f"day {first_day + i}", size=style.LABEL_SIZE, color=palette.GREY)
+        Label(x, ROW_X - 0.36, f"day {first_day + i}", style.LABEL_SIZE, palette.GREY)
         for i, x in enumerate(boxes)
     ]
 
@@ -339,11 +364,12 @@ def unrolled_forward(
         arrow(geo.y, geo.L, 2, out_colour),
         arrow(geo.target, geo.L, 2, out_colour),
     ]
-    annotations = day_labels(geo, first_day) + [
-        label_at(0.5, ROW_H + 0.17, "W_hh", color=palette.GREY),
-        label_at(1.2, 0.5, "W_xh", color=palette.GREY),
-        label_at(T + 0.5, ROW_H + 0.17, "W_hy", color=palette.GREY),
-        label_at(T + 1.5, ROW_H + 0.17, "(y − target)²", color=palette.GREY),
+    labels = day_labels(geo, first_day) + [
+        Label(0.5, ROW_H + 0.17, "W_hh", colour=palette.GREY),
+        Label(1.2, 0.5, "W_xh", colour=palette.GREY),
+        Label(T + 0.5, ROW_H + 0.17, "W_hy", colour=palette.GREY),
+        Label(T + 1.5, ROW_H + 0.17, "(y − target)²", colour=palette.GREY),
     ]
-    layout = {**diagram_layout(T, 300), "annotations": annotations}
-    return go.Figure({"data": [*arrow_traces(arrows), *nodes], "layout": layout})
+    layout = {**diagram_layout(T, 300), "shapes": arrow_shapes(arrows)}
+    data = [arrow_heads(arrows), *nodes, labels_trace(labels)]
+    return go.Figure({"data": data, "layout": layout})
