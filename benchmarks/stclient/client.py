@@ -154,6 +154,10 @@ class StClient:
         if session.config.max_cached_message_age:
             self._cache.max_age = session.config.max_cached_message_age
         self.main_hash = session.main_script_hash
+        if run.fragment_ids and session.page_script_hash != self.page_hash:
+            # The frontend clears the page on a fragment run under another page too (a timer
+            # asked for just before the server switched pages), and does not take that page on.
+            self._tree.clear_page(self.main_hash)
         if not run.fragment_ids:
             self._stop_timers()  # the frontend's cleanupAutoReruns
             if session.page_script_hash != self._session_page:  # another page: clearAppState

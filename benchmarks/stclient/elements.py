@@ -34,6 +34,11 @@ class ElementTree:
         """Another page: the frontend's clearAppState."""
         self.root = Node(block=True)
 
+    def clear_page(self, main_hash: str) -> None:
+        """The frontend's clearPageElements: drop what the page's script drew, keep what the
+        main script (app.py) drew."""
+        _drop_page(self.root, main_hash)
+
     def place(self, path: Sequence[int], node: Node) -> None:
         """Put `node` at `path`, as the frontend's setIn does for a new element or block."""
         parent = self.root
@@ -92,6 +97,16 @@ class ElementTree:
             elif which == "exception":
                 out.append(proto.message)
         return out
+
+
+def _drop_page(node: Node, main_hash: str) -> None:
+    for i, child in enumerate(node.children):
+        if child is None:
+            continue
+        if child.run_id and child.script_hash != main_hash:
+            node.children[i] = None
+        elif child.block is not None:
+            _drop_page(child, main_hash)
 
 
 def _clear_stale(node: Node, run_id: str, fragments: tuple[str, ...], inside: bool = False) -> None:

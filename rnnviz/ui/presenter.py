@@ -264,7 +264,8 @@ def _student_panel(page_path: str) -> None:
     behind one; the room is looked at again on their next full run."""
     follow = st.session_state[FOLLOW]
     if follow.following:
-        _following_status(page_path)
+        ctx = get_script_run_ctx()
+        _following_status(page_path, ctx.page_script_hash if ctx is not None else "")
         st.button("Explore on my own", on_click=_set_following, args=(False,), width="stretch")
     else:
         st.info(f"Room {follow.code}: you are exploring on your own.")
@@ -313,9 +314,19 @@ def _check_room(page_path: str) -> int | None:
 
 
 @st.fragment(run_every=WAIT_S)
-def _following_status(page_path: str) -> None:
+def _following_status(page_path: str, page_hash: str) -> None:
     """Drawn only while the student follows (a full run without it stops the timer): look at
-    the room, then wait for the teacher's next move until the next run is due."""
+    the room, then wait for the teacher's next move until the next run is due.
+
+    page_hash : Streamlit's hash of the page the full run drew this on. A timer run asked for
+        just before the teacher's page reached the browser runs under the page the student
+        left, and the browser then empties its main area (a Streamlit race: the server switched
+        pages, the browser's timer did not know yet). Such a run takes on the teacher's screen
+        again, so a whole run draws it.
+    """
+    ctx = get_script_run_ctx()
+    if _runs_under_another_page(ctx, page_hash) and st.session_state.get(FOLLOW) is not None:
+        _follow(version=-1)
     since = _check_room(page_path)
     follow = st.session_state.get(FOLLOW)
     if follow is None or not follow.following:
@@ -323,7 +334,6 @@ def _following_status(page_path: str) -> None:
         # which reruns only that fragment): redraw the sidebar, without this fragment.
         st.rerun(scope="app")
     st.success(f"Following room {follow.code}.")
-    ctx = get_script_run_ctx()
     if ctx is None or not ctx.fragment_ids_this_run:
         # A full run draws the page now: blocking it would keep the student's page "running"
         # for the whole wait, and the timer ticks during it would queue fragment runs behind it.
@@ -331,6 +341,16 @@ def _following_status(page_path: str) -> None:
         return
     if _wait_for_move(follow.code, since, WAIT_S - MARGIN_S):
         _check_room(page_path)  # queues the teacher's new screen and reruns the app
+
+
+def _runs_under_another_page(ctx: Any, page_hash: str) -> bool:
+    """Whether this is a fragment run under another of the app's pages than `page_hash`. Only
+    the app's own pages count: a run asked for without a page (the main script's hash) is not
+    taken for a page change."""
+    if ctx is None or not ctx.fragment_ids_this_run:
+        return False
+    run_page = ctx.page_script_hash
+    return run_page != page_hash and run_page in ctx.pages_manager.get_pages()
 
 
 def _wait_for_move(code: str, since: int, seconds: float) -> bool:

@@ -82,3 +82,48 @@ def test_student_follows_teacher_and_can_explore_alone(browser, app_url):
     finally:
         teacher_ctx.close()
         student_ctx.close()
+
+
+def test_a_timer_run_under_the_page_the_follower_left_gets_the_teachers_page_back(app_url):
+    """The server switches a follower's page; a timer run the browser asked for just before
+    that reached it carries the page it left. Streamlit runs the fragment under that page, and
+    the browser empties its main area on it (clearAppState). The follower must get the
+    teacher's page back by itself, not stay blank until the teacher's next move."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from benchmarks.classroom.protocol import ROOM_CODE_HTML
+    from benchmarks.stclient import StClient
+
+    async def scenario() -> None:
+        teacher, student = StClient(app_url, "teacher"), StClient(app_url, "student")
+        try:
+            await teacher.open("stepper")
+            await teacher.click("Open a room (teacher)")
+            (code,) = {m for t in teacher.texts() for m in ROOM_CODE_HTML.findall(t)}
+            await student.open("stepper")
+            await student.click("Join the room", set_values={"Room code": code})
+            await student.wait_for(lambda c: c.has_text(f"Following room {code}"), 20)
+            assert student.has_text("2 · The RNN, step by step")
+            (status,) = [n for n, p in student.elements("alert") if "Following room" in p.body]
+
+            # The stale timer request: the following fragment, under the BPTT page.
+            sent = await student._rerun(
+                student.widget_states(),
+                page_hash=student.pages["bptt"],
+                fragment_id=status.fragment_id,
+                auto=True,
+            )
+            await student._wait(sent, status.fragment_id, 20)
+            await student.wait_for(
+                lambda c: not c.running and c.has_text("2 · The RNN, step by step", "Step 0 of 6"),
+                20,
+            )
+            assert student.has_text(f"Following room {code}")
+            assert student.errors == [] and teacher.errors == []
+        finally:
+            await student.close()
+            await teacher.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:  # Playwright's sync API holds this loop
+        pool.submit(asyncio.run, scenario()).result()
