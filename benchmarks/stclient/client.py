@@ -147,6 +147,7 @@ class StClient:
             msg.metadata.run.script_run_id,
             tuple(msg.metadata.run.fragment_ids),
             time.monotonic(),
+            page_hash=session.page_script_hash,
         )
         self._run = run
         self._runs.append(run)

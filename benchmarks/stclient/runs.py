@@ -26,6 +26,7 @@ class Run:
     started: float  # time.monotonic() of its new_session message
     status: int | None = None  # a ScriptFinishedStatus once finished
     finished: float | None = None
+    page_hash: str = ""  # the page it ran under, as its new_session message says
 
     def covers(self, fragment_id: str | None) -> bool:
         """A full run serves every request; a fragment run, those of its fragments."""

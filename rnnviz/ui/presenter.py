@@ -23,7 +23,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from rnnviz import settings as schema
 from rnnviz.server import rooms
-from rnnviz.ui import state
+from rnnviz.ui import registry, state
 
 TEACHER = "room_teacher"  # a Presenting while this session presents
 FOLLOW = "room_follow"  # a Following once joined
@@ -321,12 +321,15 @@ def _following_status(page_path: str, page_hash: str) -> None:
     page_hash : Streamlit's hash of the page the full run drew this on. A timer run asked for
         just before the teacher's page reached the browser runs under the page the student
         left, and the browser then empties its main area (a Streamlit race: the server switched
-        pages, the browser's timer did not know yet). Such a run takes on the teacher's screen
-        again, so a whole run draws it.
+        pages, the browser's timer did not know yet). Such a run switches straight back to the
+        page it was drawn on, taking on the teacher's screen anew. Not `st.rerun`: that would
+        run the whole app under the page left, the browser would take that page on, and its
+        timer would ask under it again, over and over.
     """
     ctx = get_script_run_ctx()
     if _runs_under_another_page(ctx, page_hash) and st.session_state.get(FOLLOW) is not None:
         _follow(version=-1)
+        st.switch_page(page_for(page_path, registry.navigation_pages()))
     since = _check_room(page_path)
     follow = st.session_state.get(FOLLOW)
     if follow is None or not follow.following:

@@ -88,7 +88,8 @@ def test_a_timer_run_under_the_page_the_follower_left_gets_the_teachers_page_bac
     """The server switches a follower's page; a timer run the browser asked for just before
     that reached it carries the page it left. Streamlit runs the fragment under that page, and
     the browser empties its main area on it (clearAppState). The follower must get the
-    teacher's page back by itself, not stay blank until the teacher's next move."""
+    teacher's page back by itself, not stay blank until the teacher's next move, and without a
+    whole run under the page it left."""
     import asyncio
     from concurrent.futures import ThreadPoolExecutor
 
@@ -120,6 +121,17 @@ def test_a_timer_run_under_the_page_the_follower_left_gets_the_teachers_page_bac
                 20,
             )
             assert student.has_text(f"Following room {code}")
+            # Straight back, never a whole run under the page left: the browser would take that
+            # page on, and its timer would ask under it again.
+            after = [run for run in student._runs if run.started >= sent]
+            full_runs = [r.page_hash for r in after if not r.fragment_ids]
+            assert full_runs and set(full_runs) == {student.pages["stepper"]}
+            await asyncio.sleep(2.5)  # two more timer runs: under the stepper page, and no more
+            assert {r.page_hash for r in student._runs if r.started >= sent} == {
+                student.pages["bptt"],  # the stale request's own run
+                student.pages["stepper"],
+            }
+            assert student.has_text("2 · The RNN, step by step", f"Following room {code}")
             assert student.errors == [] and teacher.errors == []
         finally:
             await student.close()
