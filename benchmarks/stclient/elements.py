@@ -100,6 +100,7 @@ class ElementTree:
 
 
 def _drop_page(node: Node, main_hash: str) -> None:
+    """Drop, under `node`, every element or block a run drew from another script than app.py."""
     for i, child in enumerate(node.children):
         if child is None:
             continue

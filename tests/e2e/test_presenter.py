@@ -1,11 +1,16 @@
-"""Presenter mode in two real browser sessions: the student's screen follows the teacher's."""
+"""Presenter mode against a real server: the student's screen follows the teacher's (two Chromium
+sessions, or protocol clients where a test must send what a browser sends only in a race)."""
 
 from __future__ import annotations
 
+import asyncio
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 from playwright.sync_api import expect
 
+from benchmarks.classroom.protocol import ROOM_CODE_HTML
+from benchmarks.stclient import StClient
 from tests.e2e.conftest import no_exception, wait_idle
 
 CODE = re.compile(r"^[A-Z2-9]{4}$")
@@ -90,11 +95,6 @@ def test_a_timer_run_under_the_page_the_follower_left_gets_the_teachers_page_bac
     the browser empties its main area on it (clearAppState). The follower must get the
     teacher's page back by itself, not stay blank until the teacher's next move, and without a
     whole run under the page it left."""
-    import asyncio
-    from concurrent.futures import ThreadPoolExecutor
-
-    from benchmarks.classroom.protocol import ROOM_CODE_HTML
-    from benchmarks.stclient import StClient
 
     async def scenario() -> None:
         teacher, student = StClient(app_url, "teacher"), StClient(app_url, "student")
