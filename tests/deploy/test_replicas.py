@@ -82,16 +82,23 @@ def cluster():
     run_dir = Path(tempfile.mkdtemp(prefix="rnnviz-deploy-"))
     port, redis_port, first = free_port(), free_port(), _first_of_free_ports(2)
     log_path = run_dir / "run_replicas.log"
-    with open(log_path, "w") as log:
-        script = subprocess.Popen(
-            ["bash", "deploy/run_replicas.sh", "-n", "2", "-p", str(port), "-a", "127.0.0.1",
-             "-b", str(first), "-r", f"start:{redis_port}", "-d", str(run_dir)],
-            cwd=REPO,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHON": sys.executable},
-            start_new_session=True,  # its own process group: nothing outlives a failed test
-        )  # fmt: skip
+    # The script must be able to trap the Ctrl-C sent below. A shell cannot trap a signal that
+    # was ignored when it started, and a test run started in the background (`cmd &` in a
+    # script, nohup) ignores SIGINT and passes that on: so the script starts with the default.
+    inherited = signal.signal(signal.SIGINT, signal.SIG_DFL)
+    try:
+        with open(log_path, "w") as log:
+            script = subprocess.Popen(
+                ["bash", "deploy/run_replicas.sh", "-n", "2", "-p", str(port), "-a", "127.0.0.1",
+                 "-b", str(first), "-r", f"start:{redis_port}", "-d", str(run_dir)],
+                cwd=REPO,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env={**os.environ, "PYTHON": sys.executable},
+                start_new_session=True,  # its own process group: nothing outlives a failed test
+            )  # fmt: skip
+    finally:
+        signal.signal(signal.SIGINT, inherited)
     deadline = time.monotonic() + 90
     while "== rnnviz on" not in log_path.read_text():
         if script.poll() is not None or time.monotonic() > deadline:
