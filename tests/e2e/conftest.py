@@ -6,6 +6,7 @@ Modelled on Streamlit's own e2e suite: start the server on a free port, poll
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import socket
@@ -13,6 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -29,6 +31,12 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+def run_async(coroutine):
+    """asyncio.run in a thread of its own: Playwright's sync API holds this thread's loop."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def free_port() -> int:

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import re
-from concurrent.futures import ThreadPoolExecutor
 
 from playwright.sync_api import expect
 
 from benchmarks.classroom.protocol import ROOM_CODE_HTML
 from benchmarks.stclient import StClient
-from tests.e2e.conftest import no_exception, wait_idle
+from tests.e2e.conftest import no_exception, run_async, wait_idle
 
 CODE = re.compile(r"^[A-Z2-9]{4}$")
 
@@ -137,5 +136,4 @@ def test_a_timer_run_under_the_page_the_follower_left_gets_the_teachers_page_bac
             await student.close()
             await teacher.close()
 
-    with ThreadPoolExecutor(max_workers=1) as pool:  # Playwright's sync API holds this loop
-        pool.submit(asyncio.run, scenario()).result()
+    run_async(scenario())

@@ -3,9 +3,7 @@ drive the app the way a browser does, or the benchmark measures something else."
 
 from __future__ import annotations
 
-import asyncio
 import re
-from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import parse_qsl
 
 from playwright.sync_api import Page
@@ -13,14 +11,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from benchmarks.stclient import StClient
-from tests.e2e.conftest import wait_idle
-
-
-def run_async(coroutine):
-    """asyncio.run in a thread of its own: Playwright's sync API holds this thread's loop."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
-
+from tests.e2e.conftest import run_async, wait_idle
 
 SUMMARY = "Window: days 7–11 → day 12; model: the scalar RNN (H = 1, seed 3)"
 
