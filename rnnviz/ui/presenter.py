@@ -93,10 +93,15 @@ def _screen(page_path: str) -> tuple[str, dict[str, str]]:
 
 # -- run at fixed points of app.py ------------------------------------------------------------
 def apply_pending() -> str | None:
-    """Before any widget: take on the teacher's settings; returns the page to switch to."""
+    """Before any widget: take on the teacher's settings; returns the page to switch to.
+
+    A screen queued while the student still followed is dropped if they no longer do: pressing
+    *Explore on my own* just as the teacher moves runs that button's callback and the queued
+    screen in the same run, and the student must stay on the screen they chose to explore from.
+    """
     view = st.session_state.pop(PENDING, None)
     follow = st.session_state.get(FOLLOW)
-    if view is None or follow is None:  # nothing queued, or the student left meanwhile
+    if view is None or follow is None or not follow.following:  # nothing queued, or left
         return None
     values, _ = schema.from_query(view.query, schema.ALL)
     state.set_values(values)
