@@ -24,7 +24,7 @@ def text_numbers(lines: list[ledger.LedgerLine]) -> Counter:
 
 def tex_numbers(text: str) -> Counter:
     found = Counter()
-    for m in TEX_NUMBER.findall(text):
+    for m in TEX_NUMBER.findall(text.replace(tex.ROW_STRETCH, "")):
         mantissa, _, exponent = m.partition(" \\times 10^{")
         found[mantissa + (f"e{exponent.rstrip('}')}" if exponent else "")] += 1
     return found
@@ -68,7 +68,7 @@ def test_forward_typeset_shows_the_ledgers_numbers(hidden, step):
     params, trace, _, target = window(hidden, seed=1, start=7)
     typeset = forward_tex(params, trace, target, step)
     assert tex_numbers(typeset) == text_numbers(ledger.forward_lines(params, trace, target, step))
-    assert balanced(typeset) and typeset.startswith("\\begin{aligned}")
+    assert balanced(typeset) and typeset.startswith(tex.ROW_STRETCH + "\n\\begin{aligned}")
     assert "^\\top^" not in typeset  # a double superscript is a KaTeX error
 
 
@@ -111,6 +111,22 @@ def test_long_equations_go_on_to_rows_of_their_own():
                 rows = typeset.split(" \\\\\n")
                 # A row may only be too wide when one part of it is (a vector with its norm).
                 assert all(ledger_tex.width(row) <= 2 * ledger_tex.ROW_CHARS for row in rows)
+
+
+@pytest.mark.parametrize("hidden", [1, 3])
+def test_every_day_has_the_same_rows_so_stepping_moves_nothing_below(hidden):
+    # Day to day, only the numbers change: an equation that needs a second row on one day has
+    # it on every day, so the ledger keeps its height and the page under it stays put.
+    params, trace, result, target = window(hidden)
+
+    def shape(typeset: str) -> list[bool]:  # for each row: does it continue an equation?
+        return [row.startswith("&") for row in typeset.split(" \\\\\n")]
+
+    forward = {tuple(shape(forward_tex(params, trace, target, s))) for s in range(1, T + 1)}
+    back = {tuple(shape(backward_tex(params, trace, result, target, s))) for s in range(2, T + 2)}
+    assert len(forward) == 1 and len(back) == 1
+    # Still one row where every day fits on one: the loss's equation at the start.
+    assert backward_tex(params, trace, result, target, 0).count("\\\\") == 1
 
 
 @pytest.mark.parametrize("function", [forward_tex, backward_tex])

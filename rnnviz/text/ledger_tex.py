@@ -11,6 +11,7 @@ ledger prints (same rounding, `tex.number`); a test holds every value of a step'
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -52,21 +53,74 @@ def width(tex_text: str) -> int:
     return len(re.sub(r"[{}^_&\s\\]", "", text))
 
 
-def equation(left: str, relation: str, symbols: str, *numbers: str) -> list[str]:
-    """One equation as aligned rows: `left relation symbols` with the numbers' parts after it
-    (each beginning with its own relation, '= ...'), on one row while it is narrow enough; else
-    the numbers go on rows of their own, aligned under the relation."""
-    rows, line = [f"{left} &{relation} {symbols}"], ""
-    whole = " ".join([symbols, *numbers])
-    if width(whole) <= ROW_CHARS:
-        return [f"{left} &{relation} {whole}"]
-    for part in numbers:
+def row_breaks(symbols: str, *numbers: str) -> frozenset[int]:
+    """Which of the numbers' parts begin a row of their own in `equation`: none while the whole
+    equation is narrow enough for one row; else the first, and each that would make the row
+    before it wider than ROW_CHARS."""
+    if width(" ".join([symbols, *numbers])) <= ROW_CHARS:
+        return frozenset()
+    breaks, line = {0}, ""
+    for i, part in enumerate(numbers):
         if line and width(f"{line} {part}") > ROW_CHARS:
-            rows.append(f"&{line}")
+            breaks.add(i)
             line = part
         else:
             line = f"{line} {part}".strip()
-    return [*rows, f"&{line}"] if line else rows
+    return frozenset(breaks)
+
+
+def equation(
+    left: str, relation: str, symbols: str, *numbers: str, breaks: frozenset[int] | None = None
+) -> list[str]:
+    """One equation as aligned rows: `left relation symbols` with the numbers' parts after it
+    (each beginning with its own relation, '= ...'), on one row while it is narrow enough; else
+    the numbers go on rows of their own, aligned under the relation.
+
+    breaks : the parts that begin a row (`row_breaks`); by default where this equation needs
+        them. `alike` passes the breaks the same equation needs on any day of the window.
+    """
+    if breaks is None:
+        breaks = row_breaks(symbols, *numbers)
+    if not breaks:
+        return [f"{left} &{relation} {' '.join([symbols, *numbers])}"]
+    rows, line = [f"{left} &{relation} {symbols}"], []
+    for i, part in enumerate(numbers):
+        if i in breaks and line:
+            rows.append("&" + " ".join(line))
+            line = []
+        line.append(part)
+    return [*rows, "&" + " ".join(line)] if line else rows
+
+
+@dataclass(frozen=True)
+class Equation:
+    """An equation before it is laid out in rows: the arguments of `equation`."""
+
+    left: str
+    relation: str
+    symbols: str
+    numbers: tuple[str, ...]
+
+    @classmethod
+    def of(cls, left: str, relation: str, symbols: str, *numbers: str) -> Equation:
+        """The equation `equation(left, relation, symbols, *numbers)` would lay out."""
+        return cls(left, relation, symbols, numbers)
+
+
+def alike(days: list[list[Equation | str]], day: int) -> str:
+    """Day `day`'s equations (index into `days`) as an aligned block, each equation broken into
+    rows wherever it must be on any of `days`. The days list the same equations with their own
+    numbers (a plain string is a row as it is), so every day's block has the same rows: stepping
+    from day to day keeps each equation in its place, and nothing below the ledger moves (the
+    browser then redraws only the ledger, not the page under it)."""
+    rows = []
+    for i, item in enumerate(days[day]):
+        if isinstance(item, str):
+            rows.append(item)
+            continue
+        breaks = frozenset().union(*(row_breaks(d[i].symbols, *d[i].numbers) for d in days))
+        rows += equation(item.left, item.relation, item.symbols, *item.numbers, breaks=breaks)
+    return aligned(rows)
 
 
 def _norm(values) -> str:
@@ -79,13 +133,20 @@ def forward_tex(params, trace, target: float, step: int, b: int = 0) -> str:
 
     Arguments as for `text.ledger.forward_lines`.
     """
-    seq_len, hidden = trace.x.shape[1], trace.h.shape[2]
+    seq_len = trace.x.shape[1]
     check_step(step, seq_len, "forward")
     if step == 0:
         return aligned(["h_0 &= 0 \\quad \\text{(no memory before the first day)}"])
     if step == seq_len + 1:
         return _output_tex(params, trace, target, b)
-    t = step
+    # Every day laid out alike (`alike`), as on the way back.
+    days = [_day_equations(params, trace, t, b) for t in range(1, seq_len + 1)]
+    return alike(days, step - 1)
+
+
+def _day_equations(params, trace, t: int, b: int) -> list[Equation | str]:
+    """Forward step t (day t) of window b: the equations, before they are laid out in rows."""
+    hidden = trace.h.shape[2]
     x_t, a_t = float(trace.x[b, t - 1]), trace.a[b, t - 1]  # a_t: (H,)
     h_prev, h_t = trace.h[b, t - 1], trace.h[b, t]  # (H,)
     a, h = f"a_{{{t}}}", f"h_{{{t}}}"
@@ -96,26 +157,26 @@ def forward_tex(params, trace, target: float, step: int, b: int = 0) -> str:
             f"= {operand(w_xh)} \\cdot {operand(x_t)} + {operand(w_hh)} \\cdot "
             f"{operand(h_prev[0])} + {operand(b_h)}"
         )
-        return aligned(
-            [
-                *equation(a, "=", symbols, terms, f"= {number(a_t[0])}"),
-                *equation(h, "=", f"\\tanh({a})", f"= \\tanh({number(a_t[0])})",
-                          f"= {number(h_t[0])}"),
-            ]
-        )  # fmt: skip
+        return [
+            Equation.of(a, "=", symbols, terms, f"= {number(a_t[0])}"),
+            Equation.of(h, "=", f"\\tanh({a})", f"= \\tanh({number(a_t[0])})",
+                        f"= {number(h_t[0])}"),
+        ]  # fmt: skip
     # H > 1: the same equation unit by unit, (W_hh h_(t-1))_i being one number per unit i.
     recurrent = np.asarray(params["W_hh"]) @ h_prev  # (H,)
-    rows = [f"{a} &= {symbols} \\quad \\text{{unit by unit:}}"]
+    rows: list[Equation | str] = [f"{a} &= {symbols} \\quad \\text{{unit by unit:}}"]
     for i in range(min(UNITS_SHOWN, hidden)):
         w_xh, b_h = float(params["W_xh"][i, 0]), float(params["b_h"][i])
-        rows += equation(
-            f"({a})_{{{i + 1}}}",
-            "=",
-            f"{operand(w_xh)} \\cdot {operand(x_t)} + {operand(recurrent[i])} + {operand(b_h)}",
-            f"= {number(a_t[i])}",
+        rows.append(
+            Equation.of(
+                f"({a})_{{{i + 1}}}",
+                "=",
+                f"{operand(w_xh)} \\cdot {operand(x_t)} + {operand(recurrent[i])} + {operand(b_h)}",
+                f"= {number(a_t[i])}",
+            )
         )
-    rows += equation(h, "=", f"\\tanh({a})", f"= {vector(h_t)}", _norm(h_t))
-    return aligned(rows)
+    rows.append(Equation.of(h, "=", f"\\tanh({a})", f"= {vector(h_t)}", _norm(h_t)))
+    return rows
 
 
 def _output_tex(params, trace, target: float, b: int) -> str:
@@ -157,7 +218,9 @@ def backward_tex(params, trace, result, target: float, step: int) -> str:
         )  # fmt: skip
     if step == 1:
         return _step_a_tex(params, trace, result, target)
-    return _step_b_tex(params, trace, result, backward_t(step, seq_len))
+    # Every day of Step B laid out alike (`alike`): day t is entry T - t of the walk back.
+    days = [_step_b_equations(params, trace, result, t) for t in range(seq_len, 0, -1)]
+    return alike(days, seq_len - backward_t(step, seq_len))
 
 
 def _step_a_tex(params, trace, result, target: float) -> str:
@@ -209,7 +272,8 @@ def _step_a_tex(params, trace, result, target: float) -> str:
     return aligned(rows)  # fmt: skip
 
 
-def _step_b_tex(params, trace, result, t: int) -> str:
+def _step_b_equations(params, trace, result, t: int) -> list[Equation]:
+    """Step B on day t: the equations, before they are laid out in rows (`alike`)."""
     hidden = trace.h.shape[2]
     x_t, h_t, h_prev = float(trace.x[0, t - 1]), trace.h[0, t], trace.h[0, t - 1]  # (H,) each
     dh_t, da_t, dh_prev = result.dh[0, t], result.da[0, t - 1], result.dh[0, t - 1]  # (H,) each
@@ -223,42 +287,38 @@ def _step_b_tex(params, trace, result, t: int) -> str:
         old = {name: float(before.ravel()[0]) for name, (before, _) in sums.items()}
         new = {name: float(after.ravel()[0]) for name, (_, after) in sums.items()}
         da_value, h_value = float(da_t[0]), float(h_t[0])
-        return aligned(
-            [
-                *equation(da, "=", f"(1 - \\tanh^2 a_{{{t}}})\\, {dh}",
-                          f"= (1 - {operand(h_value)}^2) \\cdot {operand(dh_t[0])}",
-                          f"= {number(da_value)}"),
-                *equation(d["W_xh"], PLUS, f"{da}\\, {x}",
-                          f"= {operand(old['W_xh'])} + {operand(da_value)} \\cdot {operand(x_t)}",
-                          f"= {number(new['W_xh'])}"),
-                *equation(d["W_hh"], PLUS, f"{da}\\, {h_before}",
-                          f"= {operand(old['W_hh'])} + {operand(da_value)} \\cdot "
-                          f"{operand(h_prev[0])}", f"= {number(new['W_hh'])}"),
-                *equation(d["b_h"], PLUS, da,
-                          f"= {operand(old['b_h'])} + {operand(da_value)}",
-                          f"= {number(new['b_h'])}"),
-                *equation(dh_before, "=", f"W_{{hh}}^\\top {da}",
-                          f"= {operand(w_hh)} \\cdot {operand(da_value)}",
-                          f"= {number(dh_prev[0])}"),
-            ]
-        )  # fmt: skip
+        return [
+            Equation.of(da, "=", f"(1 - \\tanh^2 a_{{{t}}})\\, {dh}",
+                      f"= (1 - {operand(h_value)}^2) \\cdot {operand(dh_t[0])}",
+                      f"= {number(da_value)}"),
+            Equation.of(d["W_xh"], PLUS, f"{da}\\, {x}",
+                      f"= {operand(old['W_xh'])} + {operand(da_value)} \\cdot {operand(x_t)}",
+                      f"= {number(new['W_xh'])}"),
+            Equation.of(d["W_hh"], PLUS, f"{da}\\, {h_before}",
+                      f"= {operand(old['W_hh'])} + {operand(da_value)} \\cdot "
+                      f"{operand(h_prev[0])}", f"= {number(new['W_hh'])}"),
+            Equation.of(d["b_h"], PLUS, da,
+                      f"= {operand(old['b_h'])} + {operand(da_value)}",
+                      f"= {number(new['b_h'])}"),
+            Equation.of(dh_before, "=", f"W_{{hh}}^\\top {da}",
+                      f"= {operand(w_hh)} \\cdot {operand(da_value)}",
+                      f"= {number(dh_prev[0])}"),
+        ]  # fmt: skip
     (old_xh, new_xh), (_, new_hh), (old_bh, new_bh) = sums["W_xh"], sums["W_hh"], sums["b_h"]
-    return aligned(
-        [
-            *equation(da, "=", f"(1 - h_{{{t}}}^2) \\odot {dh}",
-                      f"= (1 - {vector(h_t)}^2) \\odot {vector(dh_t)}", f"= {vector(da_t)}",
-                      _norm(da_t)),
-            *equation(d["W_xh"], PLUS, f"{da}\\, {x}",
-                      f"= {vector(old_xh)} + {vector(da_t)} \\cdot {operand(x_t)}",
-                      f"= {vector(new_xh)}"),
-            *equation(d["W_hh"], PLUS, f"{da}\\, {h_before}^\\top \\quad (H \\times H)",
-                      _norm(new_hh)),
-            *equation(d["b_h"], PLUS, da, f"= {vector(old_bh)} + {vector(da_t)}",
-                      f"= {vector(new_bh)}"),
-            *equation(dh_before, "=", f"W_{{hh}}^\\top {da}", f"= {vector(dh_prev)}",
-                      _norm(dh_prev)),
-        ]
-    )  # fmt: skip
+    return [
+        Equation.of(da, "=", f"(1 - h_{{{t}}}^2) \\odot {dh}",
+                  f"= (1 - {vector(h_t)}^2) \\odot {vector(dh_t)}", f"= {vector(da_t)}",
+                  _norm(da_t)),
+        Equation.of(d["W_xh"], PLUS, f"{da}\\, {x}",
+                  f"= {vector(old_xh)} + {vector(da_t)} \\cdot {operand(x_t)}",
+                  f"= {vector(new_xh)}"),
+        Equation.of(d["W_hh"], PLUS, f"{da}\\, {h_before}^\\top \\quad (H \\times H)",
+                  _norm(new_hh)),
+        Equation.of(d["b_h"], PLUS, da, f"= {vector(old_bh)} + {vector(da_t)}",
+                  f"= {vector(new_bh)}"),
+        Equation.of(dh_before, "=", f"W_{{hh}}^\\top {da}", f"= {vector(dh_prev)}",
+                  _norm(dh_prev)),
+    ]  # fmt: skip
 
 
 # --- Headings and notes (Markdown) --------------------------------------------------------------
