@@ -5,6 +5,7 @@ import streamlit as st
 from rnnviz.ui import layout, presenter, registry, series, server, state
 
 server.freeze_startup_objects()
+server.keep_page_changes_over_fragment_timers()
 st.set_page_config(
     page_title="rnnviz: RNNs and BPTT, step by step",
     page_icon=":material/autorenew:",
